@@ -1,0 +1,148 @@
+"""L1: ``@ptool`` typed stubs whose body is one LLM call with validated structured output,
+composed by plain Python workflows (:class:`WorkflowAgent`)."""
+
+from __future__ import annotations
+
+import contextvars
+import functools
+import inspect
+import json
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, Generic, ParamSpec, TypeVar, get_type_hints
+
+from pydantic import BaseModel
+
+from behaviorlab.agents._base import Agent
+from behaviorlab.models import GenerationConfig, Message, Model, generate_structured, json_schema_for
+from behaviorlab.trace import _context
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+_bound_model: contextvars.ContextVar[Model | None] = contextvars.ContextVar("ptool_model", default=None)
+
+
+class PToolError(RuntimeError):
+    pass
+
+
+@contextmanager
+def using_model(model: Model) -> Iterator[Model]:
+    """Every unbound ptool called inside this block uses ``model``."""
+    token = _bound_model.set(model)
+    try:
+        yield model
+    finally:
+        _bound_model.reset(token)
+
+
+class PTool(Generic[P, R]):
+    """A typed stub: the signature says what goes in, the return type what must come out,
+    and the docstring is the instruction. Calling it makes one validated LLM call."""
+
+    def __init__(
+        self,
+        fn: Callable[P, R],
+        *,
+        model: Model | None = None,
+        retries: int = 2,
+        examples: Sequence[tuple[dict[str, Any], Any]] = (),
+        config: GenerationConfig | None = None,
+    ) -> None:
+        functools.update_wrapper(self, fn)
+        self.fn = fn
+        self.name = fn.__name__
+        self.instruction = inspect.getdoc(fn) or f"Compute {self.name}."
+        hints = get_type_hints(fn)
+        if "return" not in hints:
+            raise PToolError(f"ptool {self.name} needs a return type annotation")
+        self.output_type: Any = hints["return"]
+        self.signature = inspect.signature(fn)
+        self.model = model
+        self.retries = retries
+        self.examples = list(examples)
+        self.config = config
+
+    def bind(self, model: Model) -> PTool[P, R]:
+        return PTool(self.fn, model=model, retries=self.retries, examples=self.examples, config=self.config)
+
+    @property
+    def schema(self) -> dict[str, Any]:
+        return json_schema_for(self.output_type)
+
+    def messages(self, *args: P.args, **kwargs: P.kwargs) -> list[Message]:
+        """The exact prompt a call sends (also what training data is rendered with)."""
+        bound = self.signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        msgs = [Message.system(self.system_prompt())]
+        for ex_in, ex_out in self.examples:
+            msgs.append(Message.user(_render_args(ex_in)))
+            msgs.append(Message.assistant(_render_output(ex_out)))
+        msgs.append(Message.user(_render_args(dict(bound.arguments))))
+        return msgs
+
+    def system_prompt(self) -> str:
+        return (
+            f"{self.instruction}\n\n"
+            f"Reply with only a JSON object matching this schema:\n{json.dumps(self.schema)}"
+        )
+
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
+        model = self.model or _bound_model.get()
+        if model is None:
+            raise PToolError(
+                f"ptool {self.name} has no model: bind one (ptool.bind(model)) or run it inside a WorkflowAgent"
+            )
+        msgs = self.messages(*args, **kwargs)
+        with _context.span(f"ptool {self.name}", kind="workflow", attributes={"behaviorlab.ptool": self.name}) as s:
+            s.set_input(msgs[-1].content)
+            value, _ = generate_structured(model, msgs, self.output_type, retries=self.retries, config=self.config)
+            s.set_output(value.model_dump() if isinstance(value, BaseModel) else value)
+        return value
+
+
+def ptool(
+    fn: Callable[P, R] | None = None,
+    *,
+    model: Model | None = None,
+    retries: int = 2,
+    examples: Sequence[tuple[dict[str, Any], Any]] = (),
+    config: GenerationConfig | None = None,
+) -> Any:
+    """``@ptool`` or ``@ptool(retries=3, examples=[...])``."""
+    if fn is not None:
+        return PTool(fn)
+    return lambda f: PTool(f, model=model, retries=retries, examples=examples, config=config)
+
+
+class WorkflowAgent(Agent):
+    """L1: a plain Python function drives the flow; its ptools use this agent's model."""
+
+    level = "L1"
+
+    def __init__(self, workflow: Callable[[Any], Any], model: Model, name: str | None = None) -> None:
+        self.workflow = workflow
+        self.model = model
+        self.name = name or getattr(workflow, "__name__", "workflow")
+
+    def settings(self) -> dict[str, Any]:
+        return {**super().settings(), "model": self.model.settings()}
+
+    def _run(self, input: Any) -> Any:
+        with using_model(self.model):
+            return self.workflow(input)
+
+
+def _render_args(args: dict[str, Any]) -> str:
+    parts = []
+    for k, v in args.items():
+        text = v if isinstance(v, str) else json.dumps(v, default=str)
+        parts.append(f"{k}:\n{text}")
+    return "\n\n".join(parts)
+
+
+def _render_output(v: Any) -> str:
+    if isinstance(v, BaseModel):
+        return v.model_dump_json()
+    return json.dumps(v)

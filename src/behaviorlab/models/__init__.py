@@ -1,0 +1,51 @@
+"""Models: one provider protocol, four providers, structured output and a price table."""
+
+from behaviorlab.models._base import Model
+from behaviorlab.models._errors import MissingDependencyError, ModelError, StructuredOutputError
+from behaviorlab.models._llamacpp import LlamaCppModel, packaged_gguf
+from behaviorlab.models._openai import OpenAIModel
+from behaviorlab.models._pricing import DEFAULT_PRICES, Price, PriceTable
+from behaviorlab.models._prompted_tools import parse_tool_calls, tools_system_prompt
+from behaviorlab.models._registry import ALIASES, DEFAULT_MODEL, get_model, parse_model_id
+from behaviorlab.models._scripted import ScriptedModel
+from behaviorlab.models._structured import generate_structured, json_schema_for, parse_json_output
+from behaviorlab.models._transformers import TransformersModel, load_causal_lm
+from behaviorlab.models._types import (
+    Completion,
+    GenerationConfig,
+    Message,
+    ToolCall,
+    ToolSpec,
+    Usage,
+)
+
+__all__ = [
+    "ALIASES",
+    "DEFAULT_MODEL",
+    "DEFAULT_PRICES",
+    "Completion",
+    "GenerationConfig",
+    "LlamaCppModel",
+    "Message",
+    "MissingDependencyError",
+    "Model",
+    "ModelError",
+    "OpenAIModel",
+    "Price",
+    "PriceTable",
+    "ScriptedModel",
+    "StructuredOutputError",
+    "ToolCall",
+    "ToolSpec",
+    "TransformersModel",
+    "Usage",
+    "generate_structured",
+    "get_model",
+    "json_schema_for",
+    "load_causal_lm",
+    "packaged_gguf",
+    "parse_json_output",
+    "parse_model_id",
+    "parse_tool_calls",
+    "tools_system_prompt",
+]

@@ -1,0 +1,110 @@
+"""Structured output: a pydantic type becomes a JSON schema; invalid output is retried, then fails loudly."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from behaviorlab.models._base import Model
+from behaviorlab.models._errors import StructuredOutputError
+from behaviorlab.models._prompted_tools import extract_json_object
+from behaviorlab.models._types import Completion, GenerationConfig, Message
+
+T = TypeVar("T")
+
+
+def json_schema_for(output_type: Any) -> dict[str, Any]:
+    schema = TypeAdapter(output_type).json_schema()
+    return _inline_refs(schema)
+
+
+def parse_json_output(text: str, output_type: type[T]) -> T:
+    """Validate the first JSON value in ``text`` (fences and chatter around it are ignored)."""
+    candidate = extract_json_object(text)
+    payload = candidate if candidate is not None else text.strip()
+    if candidate is None and not payload:
+        raise ValueError("the output is empty")
+    adapter: TypeAdapter[T] = TypeAdapter(output_type)
+    try:
+        return adapter.validate_json(payload)
+    except ValidationError:
+        # a bare scalar or a JSON string holding the value
+        try:
+            return adapter.validate_python(json.loads(payload))
+        except (json.JSONDecodeError, ValidationError):
+            raise
+
+
+def generate_structured(
+    model: Model,
+    messages: list[Message],
+    output_type: type[T],
+    *,
+    retries: int = 2,
+    config: GenerationConfig | None = None,
+) -> tuple[T, list[Completion]]:
+    """Ask for JSON matching ``output_type``; feed validation errors back up to ``retries`` times."""
+    schema = json_schema_for(output_type)
+    history = list(messages)
+    completions: list[Completion] = []
+    raws: list[str] = []
+    for _attempt in range(retries + 1):
+        c = model.complete(history, json_schema=schema, config=config)
+        completions.append(c)
+        raws.append(c.text)
+        try:
+            return parse_json_output(c.text, output_type), completions
+        except (ValueError, ValidationError) as e:
+            problem = _describe(e)
+            history = [
+                *history,
+                Message.assistant(c.text),
+                Message.user(
+                    f"That output is invalid: {problem}. Reply with only a JSON object that "
+                    f"matches this schema: {json.dumps(schema)}"
+                ),
+            ]
+    raise StructuredOutputError(
+        f"{model.model_id} gave no valid {getattr(output_type, '__name__', output_type)} "
+        f"in {retries + 1} attempts ({_describe_last(raws, output_type)})",
+        raws,
+    )
+
+
+def _describe(e: Exception) -> str:
+    if isinstance(e, ValidationError):
+        return "; ".join(
+            f"{'.'.join(map(str, err['loc'])) or 'value'}: {err['msg']}" for err in e.errors()[:5]
+        )
+    return str(e)
+
+
+def _describe_last(raws: list[str], output_type: Any) -> str:
+    try:
+        parse_json_output(raws[-1], output_type)
+    except (ValueError, ValidationError) as e:
+        return _describe(e)
+    return "unknown"
+
+
+def _inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
+    """Resolve ``$defs`` references: small-model grammars and some servers don't follow them."""
+    defs = schema.pop("$defs", {})
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/$defs/"):
+                return walk(dict(defs[ref.split("/")[-1]]))
+            return {k: walk(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return node
+
+    return walk(schema)  # type: ignore[no-any-return]
+
+
+def is_pydantic(t: Any) -> bool:
+    return isinstance(t, type) and issubclass(t, BaseModel)

@@ -1,0 +1,108 @@
+"""Tasks: scenarios to run agents on, a scorer, and the agents that ship with the task."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from importlib.metadata import entry_points
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, Field
+
+from behaviorlab.agents import Agent, Result
+from behaviorlab.models import Model
+
+
+class Scenario(BaseModel):
+    """One input to run. Agents receive only ``input``; the rest is for scoring and reports."""
+
+    id: str
+    input: Any
+    expected: Any = None
+    level: int | None = None
+    category: str | None = None
+    expected_tools: list[str] | None = None
+    #: hidden parameters and provenance; never shown to an agent
+    metadata: dict[str, Any] = Field(default_factory=dict)
+
+
+class Score(BaseModel):
+    correct: bool
+    value: float
+    answer: Any = None
+    expected: Any = None
+    details: dict[str, Any] = Field(default_factory=dict)
+
+
+class ScenarioOptions(BaseModel):
+    """How a task picks scenarios; recorded with each evaluation."""
+
+    level: int | None = None
+    n: int | None = None
+    seed: int = 0
+    source: str | None = None
+    data_dir: str | None = None
+    split: str | None = None
+    extra: dict[str, Any] = Field(default_factory=dict)
+
+
+AgentFactory = Callable[[Model | None], Agent]
+
+
+class Task(ABC):
+    name: ClassVar[str]
+    #: the agents shipped with the task, by short name (l0, l1, l3, cot, ...)
+    agent_factories: ClassVar[dict[str, AgentFactory]] = {}
+    #: agents that call no model
+    model_free_agents: ClassVar[frozenset[str]] = frozenset()
+
+    @abstractmethod
+    def scenarios(self, options: ScenarioOptions) -> list[Scenario]: ...
+
+    @abstractmethod
+    def score(self, scenario: Scenario, result: Result) -> Score: ...
+
+    def agent(self, name: str, model: Model | None) -> Agent:
+        factory = self.agent_factories.get(name)
+        if factory is None:
+            raise KeyError(f"task {self.name!r} has no agent {name!r}; it has: {', '.join(self.agent_factories)}")
+        return factory(model)
+
+    def answer_for_output(self, result: Result) -> Any:
+        """What ``--jsonl`` prints as the answer; tasks override to normalise."""
+        return result.output if result.ok else None
+
+
+_TASKS: dict[str, type[Task]] = {}
+
+
+def register_task(cls: type[Task]) -> type[Task]:
+    _TASKS[cls.name] = cls
+    return cls
+
+
+def get_task(name: str) -> Task:
+    if name not in _TASKS:
+        _load_builtin()
+    if name not in _TASKS:
+        for ep in entry_points(group="behaviorlab.tasks"):
+            if ep.name == name:
+                register_task(ep.load())
+    if name not in _TASKS:
+        raise KeyError(f"unknown task {name!r}; known: {', '.join(sorted(_TASKS))}")
+    return _TASKS[name]()
+
+
+def task_names() -> list[str]:
+    _load_builtin()
+    return sorted(_TASKS)
+
+
+def _load_builtin() -> None:
+    import importlib
+
+    for mod in ("behaviorlab.tasks.airline", "behaviorlab.tasks.tooluse"):
+        try:
+            importlib.import_module(mod)
+        except ImportError:  # pragma: no cover - optional pieces
+            pass

@@ -1,0 +1,35 @@
+"""Tracing: spans with OpenTelemetry GenAI attribute names, recorded in batches."""
+
+from behaviorlab.trace._context import (
+    Budget,
+    BudgetExceeded,
+    budget,
+    Tally,
+    ToolCallRecord,
+    current_recorder,
+    current_span,
+    current_tally,
+    span,
+    tallying,
+)
+from behaviorlab.trace._recorder import Recorder, SpanExporter, traced
+from behaviorlab.trace._span import NullSpan, Span, SpanRecord
+
+__all__ = [
+    "Budget",
+    "BudgetExceeded",
+    "budget",
+    "NullSpan",
+    "Recorder",
+    "Span",
+    "SpanExporter",
+    "SpanRecord",
+    "Tally",
+    "ToolCallRecord",
+    "current_recorder",
+    "current_span",
+    "current_tally",
+    "span",
+    "tallying",
+    "traced",
+]
