@@ -46,7 +46,7 @@ class ScenarioOptions(BaseModel):
     extra: dict[str, Any] = Field(default_factory=dict)
 
 
-AgentFactory = Callable[[Model | None], Agent]
+AgentFactory = Callable[[Model | None, ScenarioOptions], Agent]
 
 
 class Task(ABC):
@@ -62,11 +62,14 @@ class Task(ABC):
     @abstractmethod
     def score(self, scenario: Scenario, result: Result) -> Score: ...
 
-    def agent(self, name: str, model: Model | None) -> Agent:
+    def agent(self, name: str, model: Model | None, options: ScenarioOptions | None = None) -> Agent:
         factory = self.agent_factories.get(name)
         if factory is None:
-            raise KeyError(f"task {self.name!r} has no agent {name!r}; it has: {', '.join(self.agent_factories)}")
-        return factory(model)
+            raise KeyError(
+                f"task {self.name!r} has no agent {name!r}; it has: {', '.join(self.agent_factories)} "
+                "(or pass a .py file)"
+            )
+        return factory(model, options or ScenarioOptions())
 
     def answer_for_output(self, result: Result) -> Any:
         """What ``--jsonl`` prints as the answer; tasks override to normalise."""
@@ -101,7 +104,7 @@ def task_names() -> list[str]:
 def _load_builtin() -> None:
     import importlib
 
-    for mod in ("behaviorlab.tasks.airline", "behaviorlab.tasks.tooluse"):
+    for mod in ("behaviorlab.tasks.airline._task", "behaviorlab.tasks.tooluse._task"):
         try:
             importlib.import_module(mod)
         except ImportError:  # pragma: no cover - optional pieces

@@ -12,6 +12,7 @@ from behaviorlab.trace._context import (
     span,
     tallying,
 )
+from behaviorlab.trace._otlp import OTLPExporter, to_otlp_json
 from behaviorlab.trace._recorder import Recorder, SpanExporter, traced
 from behaviorlab.trace._span import NullSpan, Span, SpanRecord
 
@@ -20,6 +21,7 @@ __all__ = [
     "BudgetExceeded",
     "budget",
     "NullSpan",
+    "OTLPExporter",
     "Recorder",
     "Span",
     "SpanExporter",
@@ -31,5 +33,6 @@ __all__ = [
     "current_tally",
     "span",
     "tallying",
+    "to_otlp_json",
     "traced",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import threading
+import warnings
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -138,7 +139,10 @@ class Recorder:
                     self._buffer[:0] = batch
                 raise
         for exporter in self.exporters:
-            exporter.export(batch)
+            try:
+                exporter.export(batch)
+            except Exception as e:  # an unreachable collector must not stop the run
+                warnings.warn(f"span export failed: {e}", RuntimeWarning, stacklevel=2)
 
     @property
     def pending(self) -> int:

@@ -1,0 +1,54 @@
+"""The ``behaviorlab`` command: thin shells over the Python API, one module per command."""
+
+from __future__ import annotations
+
+import importlib
+
+import typer
+
+from behaviorlab.cli import eval as eval_cli
+from behaviorlab.cli import run as run_cli
+from behaviorlab.cli import serve as serve_cli
+from behaviorlab.cli import traces as traces_cli
+
+app = typer.Typer(
+    name="behaviorlab",
+    help="Trace, evaluate, compare, distil, train and monitor LLM agents that use tools.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.command("run")(run_cli.run)
+app.command("eval")(eval_cli.eval_cmd)
+app.command("compare")(eval_cli.compare_cmd)
+app.command("history")(eval_cli.history_cmd)
+app.command("report")(eval_cli.report_cmd)
+app.command("serve")(serve_cli.serve)
+app.add_typer(traces_cli.app, name="traces")
+
+# sub-apps whose modules may need optional extras only when their commands run
+for _name, _module in (
+    ("sandbox", "behaviorlab.cli.sandbox"),
+    ("modelize", "behaviorlab.cli.modelize"),
+    ("models", "behaviorlab.cli.models"),
+    ("feedback", "behaviorlab.cli.feedback"),
+    ("train", "behaviorlab.cli.train"),
+):
+    try:
+        app.add_typer(importlib.import_module(_module).app, name=_name)
+    except ModuleNotFoundError as _e:
+        if _e.name != _module:
+            raise
+
+for _cmd, _module, _attr in (
+    ("distill", "behaviorlab.cli.distill", "distill"),
+    ("promote", "behaviorlab.cli.promote", "promote"),
+):
+    try:
+        app.command(_cmd)(getattr(importlib.import_module(_module), _attr))
+    except ModuleNotFoundError as _e:
+        if _e.name != _module:
+            raise
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,82 @@
+"""Shared by ``run`` and ``eval``: build the config, run with a progress bar, print the summary."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.table import Table
+
+from behaviorlab.cli._common import err, fail, print_json, progress_bar
+from behaviorlab.evals import EvalConfig, EvalMetrics, EvalRun, RunRecord, compute_metrics, run_eval
+from behaviorlab.store import Store
+from behaviorlab.tasks import Scenario, get_task
+
+
+def execute(config: EvalConfig, store: Store, *, jsonl: bool = False, resume: bool = True, quiet: bool = False) -> EvalRun:
+    try:
+        task = get_task(config.task)
+    except KeyError as e:
+        fail(str(e.args[0]))
+        raise
+    state: dict[str, Any] = {"correct": 0, "done": 0}
+    with progress_bar(f"{config.task} · {config.agent}", enabled=not quiet) as bar:
+        tid = bar.add_task(f"{config.task} · {config.agent}", total=None, status="")
+
+        def on_start(total: int, already: int) -> None:
+            bar.update(tid, total=total, status=f"(resumed {already} done)" if already else "")
+
+        def on_result(rec: RunRecord, sc: Scenario) -> None:
+            state["done"] += 1
+            state["correct"] += int(rec.correct)
+            bar.update(tid, advance=1, status=f"acc {state['correct'] / state['done']:.0%}")
+            if jsonl:
+                print_json(jsonl_row(task, rec, sc))
+
+        try:
+            run = run_eval(config, store, resume=resume, on_result=on_result, on_start=on_start)
+        except (FileNotFoundError, ValueError, KeyError, ImportError) as e:
+            fail(str(e))
+            raise
+    return run
+
+
+def jsonl_row(task: Any, rec: RunRecord, sc: Scenario) -> dict[str, Any]:
+    row: dict[str, Any] = {"index": sc.metadata.get("index"), "scenario_id": sc.id}
+    row["answer"] = task.jsonl_answer(rec) if hasattr(task, "jsonl_answer") else rec.answer
+    row.update({"correct": rec.correct, "declined": rec.declined, "error": rec.error})
+    return row
+
+
+def metrics_table(title: str, m: EvalMetrics) -> Table:
+    t = Table(title=title, show_lines=False)
+    t.add_column("metric")
+    t.add_column("value", justify="right")
+    t.add_row("runs (scenarios × repeats)", f"{m.runs} ({m.scenarios} × {m.repeats})")
+    t.add_row("accuracy [Wilson 95%]", m.accuracy.fmt())
+    for lvl, acc in m.by_level.items():
+        t.add_row(f"  level {lvl}", acc.fmt())
+    for cat, acc in m.by_category.items():
+        t.add_row(f"  {cat}", acc.fmt())
+    t.add_row("declined / errors", f"{m.declined_rate:.1%} / {m.error_rate:.1%}")
+    t.add_row("tokens per run (in + out)", f"{m.input_tokens_mean:.0f} + {m.output_tokens_mean:.0f}")
+    t.add_row("LLM calls per run", f"{m.llm_calls_mean:.2f}")
+    t.add_row("tool calls per run", f"{m.tool_calls_mean:.2f}")
+    t.add_row("latency p50 / p95", f"{m.latency_p50_s * 1000:.1f} ms / {m.latency_p95_s * 1000:.1f} ms")
+    t.add_row("cost per run", f"${m.cost_per_run_usd:.5f}")
+    t.add_row("CPU seconds per run", f"{m.cpu_s_mean:.2f}")
+    if m.repeats > 1:
+        t.add_row("repeat disagreement", f"{m.repeat_disagreement:.1%}")
+    if m.tool_f1_mean is not None:
+        t.add_row("tool P / R / F1", f"{m.tool_precision_mean:.2f} / {m.tool_recall_mean:.2f} / {m.tool_f1_mean:.2f}")
+    return t
+
+
+def summarise(run: EvalRun, *, as_json: bool = False) -> EvalMetrics:
+    m = compute_metrics(run.results)
+    if as_json:
+        print_json({"eval_id": run.record.eval_id, "metrics": m.model_dump()})
+    else:
+        err.print(metrics_table(f"{run.record.eval_id}  ({run.record.agent} · {run.record.model})", m))
+        if run.resumed:
+            err.print(f"resumed: {run.resumed} runs were already recorded, {run.ran} ran now")
+    return m

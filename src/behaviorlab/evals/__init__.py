@@ -1,0 +1,93 @@
+"""Evaluate, compare, gate: the harness, scorers, metrics, paired statistics and history."""
+
+from behaviorlab.evals._compare import CompareReport, HistorySeries, compare_evals, history, paired_data
+from behaviorlab.evals._gate import (
+    Check,
+    Comparison,
+    GateCriteria,
+    GateDecision,
+    PairedData,
+    PairedRow,
+    compare_paired,
+    decide,
+)
+from behaviorlab.evals._metrics import Accuracy, EvalMetrics, compute_metrics
+from behaviorlab.evals._repo import (
+    EvalNotFoundError,
+    EvalRecord,
+    RunRecord,
+    get_eval,
+    list_evals,
+    load_results,
+)
+from behaviorlab.evals._runner import (
+    BudgetConfig,
+    EvalConfig,
+    EvalRun,
+    agent_factory,
+    code_version,
+    load_agent_file,
+    run_eval,
+)
+from behaviorlab.evals._scorers import (
+    ToolSelection,
+    exact_match,
+    get_scorer,
+    numeric_match,
+    parse_number,
+    scorer,
+    tool_selection,
+)
+from behaviorlab.evals._stats import (
+    BootstrapResult,
+    holm,
+    mcnemar_exact,
+    paired_bootstrap,
+    paired_table,
+    wilson_interval,
+)
+
+__all__ = [
+    "Accuracy",
+    "BootstrapResult",
+    "BudgetConfig",
+    "Check",
+    "CompareReport",
+    "Comparison",
+    "EvalConfig",
+    "EvalMetrics",
+    "EvalNotFoundError",
+    "EvalRecord",
+    "EvalRun",
+    "GateCriteria",
+    "GateDecision",
+    "HistorySeries",
+    "PairedData",
+    "PairedRow",
+    "RunRecord",
+    "ToolSelection",
+    "agent_factory",
+    "code_version",
+    "compare_evals",
+    "compare_paired",
+    "compute_metrics",
+    "decide",
+    "exact_match",
+    "get_eval",
+    "get_scorer",
+    "history",
+    "holm",
+    "list_evals",
+    "load_agent_file",
+    "load_results",
+    "mcnemar_exact",
+    "numeric_match",
+    "paired_bootstrap",
+    "paired_data",
+    "paired_table",
+    "parse_number",
+    "run_eval",
+    "scorer",
+    "tool_selection",
+    "wilson_interval",
+]

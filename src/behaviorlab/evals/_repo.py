@@ -1,0 +1,188 @@
+"""Evaluation records in the store: one row per eval, one per (scenario, repeat)."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+from pydantic import BaseModel, Field
+from sqlalchemy import and_, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from behaviorlab.store import Store
+from behaviorlab.store import _schema as s
+
+
+class EvalRecord(BaseModel):
+    eval_id: str
+    task: str
+    agent: str
+    model: str
+    config: dict[str, Any]
+    config_hash: str
+    code_version: str
+    seed: int
+    created_at: float
+    finished_at: float | None = None
+    status: str = "running"
+
+
+class RunRecord(BaseModel):
+    """The outcome of one agent run on one scenario repeat."""
+
+    eval_id: str
+    scenario_id: str
+    repeat: int = 0
+    trace_id: str | None = None
+    level: int | None = None
+    category: str | None = None
+    answer: Any = None
+    expected: Any = None
+    correct: bool = False
+    score: float = 0.0
+    declined: bool = False
+    error: str | None = None
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: float = 0.0
+    latency_s: float = 0.0
+    cpu_s: float = 0.0
+    model_s: float = 0.0
+    tool_s: float = 0.0
+    llm_calls: int = 0
+    tools_used: list[str] = Field(default_factory=list)
+    scores: dict[str, Any] = Field(default_factory=dict)
+    extra: dict[str, Any] = Field(default_factory=dict)
+    created_at: float = 0.0
+
+    @property
+    def tokens(self) -> int:
+        return self.input_tokens + self.output_tokens
+
+
+class EvalNotFoundError(LookupError):
+    pass
+
+
+def create_eval(store: Store, rec: EvalRecord) -> None:
+    with store.engine.begin() as conn:
+        conn.execute(
+            insert(s.evals).values(
+                eval_id=rec.eval_id,
+                task=rec.task,
+                agent=rec.agent,
+                model=rec.model,
+                config=json.dumps(rec.config, sort_keys=True, default=str),
+                config_hash=rec.config_hash,
+                code_version=rec.code_version,
+                seed=rec.seed,
+                created_at=rec.created_at,
+                finished_at=None,
+                status=rec.status,
+            )
+        )
+
+
+def find_resumable(store: Store, config_hash: str) -> EvalRecord | None:
+    """The newest unfinished eval with exactly this configuration."""
+    q = (
+        select(s.evals)
+        .where(and_(s.evals.c.config_hash == config_hash, s.evals.c.status == "running"))
+        .order_by(s.evals.c.created_at.desc())
+        .limit(1)
+    )
+    with store.engine.connect() as conn:
+        row = conn.execute(q).mappings().first()
+    return _eval(row) if row else None
+
+
+def set_status(store: Store, eval_id: str, status: str) -> None:
+    with store.engine.begin() as conn:
+        conn.execute(
+            update(s.evals)
+            .where(s.evals.c.eval_id == eval_id)
+            .values(status=status, finished_at=time.time() if status != "running" else None)
+        )
+
+
+def insert_result(store: Store, r: RunRecord) -> bool:
+    """Insert once; a second insert of the same (eval, scenario, repeat) is ignored (False)."""
+    row = r.model_dump()
+    for k in ("answer", "expected"):
+        row[k] = None if row[k] is None else json.dumps(row[k], default=str)
+    for k in ("tools_used", "scores", "extra"):
+        row[k] = json.dumps(row[k], default=str)
+    row["created_at"] = row["created_at"] or time.time()
+    try:
+        with store.engine.begin() as conn:
+            conn.execute(insert(s.results).values(**row))
+    except IntegrityError:
+        return False
+    return True
+
+
+def done_keys(store: Store, eval_id: str) -> set[tuple[str, int]]:
+    q = select(s.results.c.scenario_id, s.results.c.repeat).where(s.results.c.eval_id == eval_id)
+    with store.engine.connect() as conn:
+        return {(sid, rep) for sid, rep in conn.execute(q)}
+
+
+def load_results(store: Store, eval_id: str) -> list[RunRecord]:
+    q = select(s.results).where(s.results.c.eval_id == eval_id).order_by(s.results.c.id)
+    with store.engine.connect() as conn:
+        return [_run(r) for r in conn.execute(q).mappings()]
+
+
+def get_eval(store: Store, eval_id: str) -> EvalRecord:
+    """By full id or unique prefix; ``latest`` (optionally ``latest:TASK``) for the newest."""
+    q = select(s.evals)
+    if eval_id.startswith("latest"):
+        _, _, task = eval_id.partition(":")
+        if task:
+            q = q.where(s.evals.c.task == task)
+        q = q.order_by(s.evals.c.created_at.desc()).limit(1)
+    else:
+        q = q.where(s.evals.c.eval_id.startswith(eval_id))
+    with store.engine.connect() as conn:
+        rows = conn.execute(q).mappings().all()
+    if not rows:
+        raise EvalNotFoundError(f"no evaluation {eval_id!r} in {store.url}")
+    if len(rows) > 1:
+        raise EvalNotFoundError(f"{eval_id!r} matches {len(rows)} evaluations; give more of the id")
+    return _eval(rows[0])
+
+
+def list_evals(store: Store, task: str | None = None, limit: int | None = None) -> list[EvalRecord]:
+    q = select(s.evals).order_by(s.evals.c.created_at)
+    if task:
+        q = q.where(s.evals.c.task == task)
+    with store.engine.connect() as conn:
+        rows = [_eval(r) for r in conn.execute(q).mappings()]
+    return rows[-limit:] if limit else rows
+
+
+def _eval(r: Any) -> EvalRecord:
+    return EvalRecord(
+        eval_id=r["eval_id"],
+        task=r["task"],
+        agent=r["agent"],
+        model=r["model"],
+        config=json.loads(r["config"]),
+        config_hash=r["config_hash"],
+        code_version=r["code_version"],
+        seed=r["seed"],
+        created_at=r["created_at"],
+        finished_at=r["finished_at"],
+        status=r["status"],
+    )
+
+
+def _run(r: Any) -> RunRecord:
+    d = dict(r)
+    d.pop("id", None)
+    for k in ("answer", "expected"):
+        d[k] = None if d[k] is None else json.loads(d[k])
+    for k in ("tools_used", "scores", "extra"):
+        d[k] = json.loads(d[k] or ("[]" if k == "tools_used" else "{}"))
+    return RunRecord(**d)

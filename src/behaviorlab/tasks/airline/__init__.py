@@ -1,0 +1,131 @@
+"""Airline baggage fees (RuleArena's airline domain) as pure Python.
+
+- records and the RuleArena loader (``load_rulearena``);
+- the fee schedule encoded as data, with small pure fee functions that agent
+  tools can wrap, and an exact calculator with a per-bag explanation
+  (``compute_fee``);
+- city → region mapping (``region_of_route``);
+- a seeded generator with many phrasings (``generate_problems``);
+- the L0 deterministic parser (``parse_problem``) and the L1 extraction model
+  (``AirlineExtraction``).
+"""
+
+from behaviorlab.tasks.airline._calculator import (
+    CheckedBagCharge,
+    FeeBreakdown,
+    assign_slots,
+    best_checked_bag_numbers,
+    compute_fee,
+    total_cost,
+)
+from behaviorlab.tasks.airline._data import (
+    AirlineInfo,
+    AirlineProblem,
+    Bag,
+    DatasetRowError,
+    LoadResult,
+    RowError,
+    RuleArenaNotFoundError,
+    airline_dir,
+    load_answers,
+    load_rulearena,
+)
+from behaviorlab.tasks.airline._extraction import (
+    AirlineExtraction,
+    BagSpec,
+    ExtractionError,
+    from_info,
+    target_for,
+    to_info,
+)
+from behaviorlab.tasks.airline._generator import (
+    ALL_TEMPLATES,
+    HELDOUT_TEMPLATES,
+    TEMPLATES,
+    TRAIN_TEMPLATES,
+    Scenario,
+    generate_problems,
+    render_prompt,
+    sample_scenario,
+)
+from behaviorlab.tasks.airline._geo import (
+    CITIES,
+    City,
+    UnknownCityError,
+    UnsupportedRouteError,
+    lookup_city,
+    normalize_city_name,
+    region_of_route,
+)
+from behaviorlab.tasks.airline._parser import ParseDeclined, parse_problem
+from behaviorlab.tasks.airline._rules import (
+    BASE_FEES,
+    CABIN_CLASSES,
+    REGIONS,
+    BagNotAcceptedError,
+    CabinClass,
+    Direction,
+    Region,
+    checked_bag_fee,
+    oversize_fee,
+    oversize_overweight_fee,
+    overweight_fee,
+    weight_allowance,
+)
+from behaviorlab.tasks.airline._rules_text import render_schedule, rules_text
+
+__all__ = [
+    "ALL_TEMPLATES",
+    "BASE_FEES",
+    "CABIN_CLASSES",
+    "CITIES",
+    "HELDOUT_TEMPLATES",
+    "REGIONS",
+    "TEMPLATES",
+    "TRAIN_TEMPLATES",
+    "AirlineExtraction",
+    "AirlineInfo",
+    "AirlineProblem",
+    "Bag",
+    "BagNotAcceptedError",
+    "BagSpec",
+    "CabinClass",
+    "CheckedBagCharge",
+    "City",
+    "DatasetRowError",
+    "Direction",
+    "ExtractionError",
+    "FeeBreakdown",
+    "LoadResult",
+    "ParseDeclined",
+    "Region",
+    "RowError",
+    "RuleArenaNotFoundError",
+    "Scenario",
+    "UnknownCityError",
+    "UnsupportedRouteError",
+    "airline_dir",
+    "assign_slots",
+    "best_checked_bag_numbers",
+    "checked_bag_fee",
+    "compute_fee",
+    "from_info",
+    "generate_problems",
+    "load_answers",
+    "load_rulearena",
+    "lookup_city",
+    "normalize_city_name",
+    "oversize_fee",
+    "oversize_overweight_fee",
+    "overweight_fee",
+    "parse_problem",
+    "region_of_route",
+    "render_prompt",
+    "render_schedule",
+    "rules_text",
+    "sample_scenario",
+    "target_for",
+    "to_info",
+    "total_cost",
+    "weight_allowance",
+]

@@ -1,0 +1,206 @@
+"""The airline agents. Every one reads only the passenger's text.
+
+- L0: deterministic parsing, then the calculator; declines when the text doesn't parse.
+- L1: one LLM ptool extracts the parameters; Python maps cities to regions and computes.
+- L3: a ReAct agent with the fee-rule tools and a calculator.
+- CoT: one call with the rules in the prompt (the RuleArena-style baseline).
+"""
+
+from __future__ import annotations
+
+import ast
+import operator
+from pathlib import Path
+from typing import Any
+
+from behaviorlab.agents import (
+    Agent,
+    Declined,
+    FunctionAgent,
+    ReActAgent,
+    SingleCallAgent,
+    WorkflowAgent,
+    ptool,
+)
+from behaviorlab.agents._ptool import PTool
+from behaviorlab.evals._scorers import parse_number
+from behaviorlab.models import Model
+from behaviorlab.tasks.airline._calculator import best_checked_bag_numbers, total_cost
+from behaviorlab.tasks.airline._extraction import (
+    AirlineExtraction,
+    ExtractionError,
+    target_for,
+    to_info,
+)
+from behaviorlab.tasks.airline._generator import generate_problems
+from behaviorlab.tasks.airline._geo import region_of_route
+from behaviorlab.tasks.airline._parser import ParseDeclined, parse_problem
+from behaviorlab.tasks.airline._rules import checked_bag_fee, oversize_overweight_fee
+from behaviorlab.tasks.airline._rules_text import rules_text
+from behaviorlab.tools import Tool, tool
+
+# ----------------------------------------------------------------------------- L0
+
+
+def l0_fee(passenger_text: str) -> int:
+    """Parse the text with plain code and compute the total; decline when unsure."""
+    try:
+        info = parse_problem(passenger_text)
+    except ParseDeclined as e:
+        raise Declined(e.reason) from e
+    return total_cost(info)
+
+
+def make_l0(_model: Model | None = None) -> Agent:
+    return FunctionAgent(l0_fee, name="airline-l0")
+
+
+# ----------------------------------------------------------------------------- L1
+
+
+def _few_shot() -> list[tuple[dict[str, Any], AirlineExtraction]]:
+    """One worked example from the project's own generator (never a RuleArena test problem)."""
+    (p,) = generate_problems(1, seed=12345, level=0, templates=["rulearena"])
+    return [({"passenger_text": p.prompt}, target_for(p))]
+
+
+def _extract_stub(passenger_text: str) -> AirlineExtraction:
+    """Read the passenger's baggage question and copy out its facts: the cabin class, the city
+    the flight departs from and the city it arrives in, the ticket price in dollars, and every
+    checked bag (all items except the first one, which is the carry-on) with its length, width,
+    height in inches and weight in lbs, in the order listed."""
+    raise NotImplementedError  # the body is the LLM call
+
+
+extract_airline_params: PTool[[str], AirlineExtraction] = ptool(retries=2, examples=_few_shot())(
+    _extract_stub
+)
+extract_airline_params.name = "extract_airline_params"
+
+
+def l1_workflow(passenger_text: str) -> int:
+    params = extract_airline_params(passenger_text)
+    try:
+        info = to_info(params)
+    except ExtractionError as e:
+        raise Declined(f"extracted parameters don't validate: {e}") from e
+    return total_cost(info)
+
+
+def make_l1(model: Model | None) -> Agent:
+    if model is None:
+        raise ValueError("the L1 agent needs a model")
+    return WorkflowAgent(l1_workflow, model, name="airline-l1")
+
+
+# ----------------------------------------------------------------------------- L3
+
+_OPS = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+    ast.FloorDiv: operator.floordiv,
+    ast.Mod: operator.mod,
+    ast.Pow: operator.pow,
+    ast.USub: operator.neg,
+    ast.UAdd: operator.pos,
+}
+
+
+def _eval_arith(node: ast.AST) -> float:
+    if isinstance(node, ast.Expression):
+        return _eval_arith(node.body)
+    if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
+        return node.value
+    if isinstance(node, ast.BinOp) and type(node.op) in _OPS:
+        if isinstance(node.op, ast.Pow) and abs(_eval_arith(node.right)) > 100:
+            raise ValueError("exponent too large")
+        return _OPS[type(node.op)](_eval_arith(node.left), _eval_arith(node.right))  # type: ignore[no-any-return]
+    if isinstance(node, ast.UnaryOp) and type(node.op) in _OPS:
+        return _OPS[type(node.op)](_eval_arith(node.operand))  # type: ignore[no-any-return]
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in ("max", "min", "sum")
+    ):
+        vals = [_eval_arith(a) for a in node.args]
+        return {"max": max, "min": min, "sum": sum}[node.func.id](vals)  # type: ignore[no-any-return]
+    raise ValueError(f"unsupported expression element: {ast.dump(node)[:60]}")
+
+
+@tool
+def calculator(expression: str) -> float:
+    """Evaluate an arithmetic expression such as "180 + 35 + 45 + 100".
+
+    Args:
+        expression: Numbers with + - * / ( ) and max(...), min(...).
+    """
+    value = _eval_arith(ast.parse(expression.replace("$", "").replace(",", ""), mode="eval"))
+    return int(value) if float(value).is_integer() else round(value, 4)
+
+
+def airline_tools() -> list[Tool]:
+    return [
+        Tool(region_of_route),
+        Tool(best_checked_bag_numbers),
+        Tool(checked_bag_fee),
+        Tool(oversize_overweight_fee),
+        calculator,
+    ]
+
+
+L3_SYSTEM = """You compute the total cost of a flight: the ticket price plus the fee of every checked bag.
+The first item listed is the carry-on: it is free and is not a checked bag.
+Procedure:
+1. Call region_of_route with the departure and arrival cities.
+2. Call best_checked_bag_numbers with the region, direction, cabin class and the checked bags:
+   it says which bag number each bag counts as.
+3. For each checked bag, call checked_bag_fee with the region, direction, cabin class and its bag number.
+4. For each checked bag, call oversize_overweight_fee with its length+width+height and weight
+   (complimentary is true when its checked_bag_fee was 0).
+5. Add the ticket price and all fees with calculator.
+When you know the total, reply: Final Answer: <total in dollars>"""
+
+
+def parse_total(text: str) -> int:
+    value = parse_number(text.split("Final Answer")[-1] if "Final Answer" in text else text)
+    if value is None:
+        raise ValueError("no number in the answer")
+    return round(value)
+
+
+def make_l3(model: Model | None, *, max_steps: int = 16) -> Agent:
+    if model is None:
+        raise ValueError("the L3 agent needs a model")
+    return ReActAgent(
+        model,
+        airline_tools(),
+        system_prompt=L3_SYSTEM,
+        max_steps=max_steps,
+        answer_parser=parse_total,
+        name="airline-l3",
+    )
+
+
+# ----------------------------------------------------------------------------- CoT
+
+COT_SYSTEM = """You are a helpful assistant at American Airlines.
+You are given the information of a passenger, his / her items, and his / her flight.
+Compute the total cost including the flight ticket fee, checked bag fees, and cost of overweight / oversize bags,
+following the policies below.
+
+{rules}
+
+Think step by step, then end with a line of the form: The total cost is $<number>."""
+
+
+def make_cot(model: Model | None, rulearena: str | Path | None = None) -> Agent:
+    if model is None:
+        raise ValueError("the CoT agent needs a model")
+    return SingleCallAgent(
+        model,
+        COT_SYSTEM.format(rules=rules_text(Path(rulearena) if rulearena else None)),
+        answer_parser=parse_total,
+        name="airline-cot",
+    )

@@ -1,0 +1,105 @@
+"""The airline task: RuleArena problems or the project's own generated ones, scored exactly."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from behaviorlab.agents import Result
+from behaviorlab.evals._scorers import parse_number
+from behaviorlab.tasks._base import AgentFactory, Scenario, ScenarioOptions, Score, Task, register_task
+from behaviorlab.tasks.airline import _agents
+from behaviorlab.tasks.airline._calculator import total_cost
+from behaviorlab.tasks.airline._data import AirlineProblem, load_rulearena
+from behaviorlab.tasks.airline._generator import ALL_TEMPLATES, HELDOUT_TEMPLATES, TRAIN_TEMPLATES, generate_problems
+
+SOURCES = ("rulearena", "generated", "generated-heldout", "generated-all")
+
+
+def problem_scenario(p: AirlineProblem) -> Scenario:
+    """Only the passenger's text goes into ``input``; parameters and answer stay hidden."""
+    expected = p.answer
+    if expected is None and p.info is not None:
+        expected = total_cost(p.info)  # the labeller: the exact calculator over hidden info
+    return Scenario(
+        id=p.id,
+        input=p.prompt,
+        expected=expected,
+        level=p.level,
+        category=p.template or p.source,
+        metadata={
+            "index": p.index,
+            "source": p.source,
+            "template": p.template,
+            "info": p.info.model_dump() if p.info else None,
+            "answer_given": p.answer is not None,
+        },
+    )
+
+
+def load_problems(options: ScenarioOptions) -> list[AirlineProblem]:
+    source = options.source or ("rulearena" if options.data_dir else "generated")
+    if source not in SOURCES:
+        raise ValueError(f"unknown airline source {source!r}; choose from {', '.join(SOURCES)}")
+    levels = [options.level] if options.level is not None else [0, 1, 2]
+    for lvl in levels:
+        if lvl not in (0, 1, 2):
+            raise ValueError(f"airline levels are 0, 1 and 2, not {lvl}")
+    problems: list[AirlineProblem] = []
+    for lvl in levels:
+        if source == "rulearena":
+            if not options.data_dir:
+                raise ValueError("source 'rulearena' needs --rulearena DIR (a RuleArena checkout)")
+            loaded = load_rulearena(options.data_dir, lvl).problems
+            problems.extend(loaded[: options.n] if options.n else loaded)
+        else:
+            templates = {
+                "generated": TRAIN_TEMPLATES,
+                "generated-heldout": HELDOUT_TEMPLATES,
+                "generated-all": ALL_TEMPLATES,
+            }[source]
+            problems.extend(
+                generate_problems(options.n or 100, seed=options.seed, level=lvl, templates=list(templates))
+            )
+    return problems
+
+
+def _l0(model: Any, options: ScenarioOptions) -> Any:
+    return _agents.make_l0(model)
+
+
+def _l1(model: Any, options: ScenarioOptions) -> Any:
+    return _agents.make_l1(model)
+
+
+def _l3(model: Any, options: ScenarioOptions) -> Any:
+    return _agents.make_l3(model)
+
+
+def _cot(model: Any, options: ScenarioOptions) -> Any:
+    return _agents.make_cot(model, options.data_dir)
+
+
+@register_task
+class AirlineTask(Task):
+    """RuleArena airline baggage fees. ``-n`` counts per level; no level means levels 0-2."""
+
+    name: ClassVar[str] = "airline"
+    agent_factories: ClassVar[dict[str, AgentFactory]] = {"l0": _l0, "l1": _l1, "l3": _l3, "cot": _cot}
+    model_free_agents: ClassVar[frozenset[str]] = frozenset({"l0"})
+
+    def scenarios(self, options: ScenarioOptions) -> list[Scenario]:
+        return [problem_scenario(p) for p in load_problems(options)]
+
+    def score(self, scenario: Scenario, result: Result) -> Score:
+        answer = self.normalise(result.output) if result.ok else None
+        expected = scenario.expected
+        correct = answer is not None and expected is not None and answer == int(expected)
+        return Score(correct=correct, value=float(correct), answer=answer, expected=expected)
+
+    @staticmethod
+    def normalise(output: Any) -> int | None:
+        value = parse_number(output)
+        return None if value is None else int(round(value))
+
+    def jsonl_answer(self, rec: Any) -> int | None:
+        return rec.answer if isinstance(rec.answer, int) else None

@@ -1,0 +1,119 @@
+from __future__ import annotations
+
+import pytest
+from pydantic import BaseModel
+
+from behaviorlab.agents import (
+    Declined,
+    FunctionAgent,
+    PToolError,
+    ReActAgent,
+    SingleCallAgent,
+    WorkflowAgent,
+    ptool,
+)
+from behaviorlab.evals import parse_number
+from behaviorlab.models import ScriptedModel, ToolCall
+from behaviorlab.store import Store
+from behaviorlab.tools import tool
+from behaviorlab.trace import Budget, Recorder, budget
+
+
+class Trip(BaseModel):
+    origin: str
+    nights: int
+
+
+@ptool
+def extract_trip(text: str) -> Trip:
+    """Extract the trip's origin city and number of nights."""
+
+
+def plan(text: str) -> int:
+    trip = extract_trip(text)
+    if trip.nights <= 0:
+        raise Declined("no nights")
+    return trip.nights * 100
+
+
+@tool
+def multiply(a: int, b: int) -> int:
+    """Multiply two integers."""
+    return a * b
+
+
+@tool
+def flaky(x: int) -> int:
+    """A tool that raises."""
+    raise ValueError("service down")
+
+
+def test_l1_workflow_uses_agent_model_and_counts_calls():
+    model = ScriptedModel(['{"origin": "Oslo", "nights": 3}'])
+    r = WorkflowAgent(plan, model, name="plan").run("Oslo, 3 nights")
+    assert r.ok and r.output == 300 and r.llm_calls == 1 and r.level == "L1"
+    assert "Extract the trip's origin" in model.calls[0][0].content
+    assert model.calls[0][-1].content == "text:\nOslo, 3 nights"
+
+
+def test_l1_decline_and_unbound_ptool():
+    r = WorkflowAgent(plan, ScriptedModel(['{"origin": "Oslo", "nights": 0}'])).run("x")
+    assert r.declined and r.reason == "no nights" and r.output is None
+    with pytest.raises(PToolError, match="no model"):
+        extract_trip("x")
+
+
+def test_l1_garbage_model_output_is_a_recorded_error():
+    r = WorkflowAgent(plan, ScriptedModel(["nope"], cycle=True)).run("x")
+    assert r.error and "StructuredOutputError" in r.error and r.llm_calls == 3
+
+
+def test_l3_react_calls_tools_and_extracts_final_answer(store_url):
+    model = ScriptedModel([
+        ToolCall(id="c1", name="multiply", arguments={"a": 6, "b": 7}),
+        "Final Answer: 42",
+    ])
+    agent = ReActAgent(model, [multiply], answer_parser=parse_number)
+    st = Store(store_url)
+    with Recorder(st):
+        r = agent.run("6 times 7?")
+    assert r.output == 42 and r.tools_used == ["multiply"] and r.llm_calls == 2
+    assert model.calls[1][-1].content == "Tool multiply returned: 42"
+    spans = st.trace_spans(r.trace_id)
+    kinds = sorted(s.kind for s in spans)
+    assert kinds.count("llm") == 2 and kinds.count("tool") == 1 and kinds.count("agent") == 1
+    tool_span = next(s for s in spans if s.kind == "tool")
+    assert tool_span.attributes["gen_ai.tool.name"] == "multiply"
+
+
+def test_l3_parse_errors_and_tool_failures_are_fed_back():
+    model = ScriptedModel([
+        '<tool_call>{"name": "flaky", "arguments": {"x": </tool_call>',
+        ToolCall(id="c2", name="flaky", arguments={"x": 1}),
+        "Final Answer: gave up",
+    ])
+    r = ReActAgent(model, [flaky]).run("go")
+    assert r.ok and r.output == "gave up"
+    assert "not valid JSON" in model.calls[1][-1].content
+    assert model.calls[2][-1].content == "Tool flaky returned: Error: ValueError: service down"
+    assert r.tool_calls[0].error == "ValueError: service down"
+
+
+def test_l3_max_steps_is_an_error_not_a_hang():
+    model = ScriptedModel([ToolCall(id="c", name="multiply", arguments={"a": 1, "b": 1})], cycle=True)
+    r = ReActAgent(model, [multiply], max_steps=3).run("loop")
+    assert r.error and "no final answer within 3 steps" in r.error and r.llm_calls == 3
+
+
+def test_budget_stops_a_runaway_agent():
+    model = ScriptedModel([ToolCall(id="c", name="multiply", arguments={"a": 1, "b": 1})], cycle=True)
+    with budget(Budget(max_tokens=60)):
+        r = ReActAgent(model, [multiply], max_steps=50).run("loop")
+    assert r.error and "token budget exceeded" in r.error and r.llm_calls < 50
+
+
+def test_single_call_and_function_agents():
+    r = SingleCallAgent(ScriptedModel(["so the total is $1,234.00"]), "rules", answer_parser=parse_number).run("q")
+    assert r.output == 1234.0
+    assert FunctionAgent(lambda s: s.upper()).run("ab").output == "AB"
+    assert FunctionAgent(lambda s: 1 / 0).run("x").error.startswith("ZeroDivisionError")

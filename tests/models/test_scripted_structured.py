@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+import pytest
+from pydantic import BaseModel
+
+from behaviorlab.models import (
+    Completion,
+    Message,
+    ModelError,
+    Price,
+    PriceTable,
+    ScriptedModel,
+    StructuredOutputError,
+    ToolCall,
+    ToolSpec,
+    generate_structured,
+    get_model,
+    parse_json_output,
+    parse_model_id,
+    parse_tool_calls,
+)
+from behaviorlab.models._base import Model
+from behaviorlab.models._types import GenerationConfig, Usage
+
+
+class Fare(BaseModel):
+    cabin: str
+    price: int
+
+
+def test_structured_output_retries_then_validates():
+    m = ScriptedModel(["not json at all", '{"cabin": "Business", "price": "abc"}', 'Sure! {"cabin": "Business", "price": 180}'])
+    value, completions = generate_structured(m, [Message.user("x")], Fare, retries=2)
+    assert value == Fare(cabin="Business", price=180)
+    assert len(completions) == 3
+    # the validation error was fed back to the model
+    assert "price" in m.calls[2][-1].content and "invalid" in m.calls[2][-1].content
+
+
+def test_structured_output_error_carries_raw_text():
+    m = ScriptedModel(["garbage one", "garbage two"])
+    with pytest.raises(StructuredOutputError) as ei:
+        generate_structured(m, [Message.user("x")], Fare, retries=1)
+    assert ei.value.raw_outputs == ["garbage one", "garbage two"]
+    assert "garbage two" in str(ei.value)
+    assert "Fare" in str(ei.value)
+
+
+def test_parse_json_output_handles_fences_and_nested_braces():
+    text = 'Here:\n```json\n{"cabin": "First {lux}", "price": 7}\n```'
+    assert parse_json_output(text, Fare) == Fare(cabin="First {lux}", price=7)
+
+
+def test_prompted_tool_calls_parsed_from_text():
+    calls, err = parse_tool_calls('<tool_call>{"name": "add", "arguments": {"a": 1}}</tool_call>', {"add"})
+    assert err is None and calls[0].name == "add" and calls[0].arguments == {"a": 1}
+    calls, err = parse_tool_calls('<tool_call>{"name": "add", "arguments": {"a": 1}</tool_call>', {"add"})
+    assert calls == [] and "not valid JSON" in (err or "")
+    calls, err = parse_tool_calls('<tool_call>{"name": "nope", "arguments": {}}</tool_call>', {"add"})
+    assert calls == [] and "unknown tool" in (err or "")
+    calls, err = parse_tool_calls("The answer is 42.", {"add"})
+    assert calls == [] and err is None
+
+
+def test_model_without_native_tools_gets_tools_in_prompt():
+    m = ScriptedModel(['<tool_call>{"name": "add", "arguments": {"a": 2}}</tool_call>'])
+    spec = ToolSpec(name="add", description="Add.", parameters={"type": "object", "properties": {"a": {"type": "integer"}}})
+    c = m.complete([Message.system("sys"), Message.user("hi")], tools=[spec])
+    assert [t.name for t in c.tool_calls] == ["add"]
+    assert "add(a: integer): Add." in m.calls[0][0].content
+
+
+def test_cost_from_price_table_and_local_models_free():
+    class Remote(Model):
+        provider = "remote"
+
+        def _complete(self, messages, *, tools, json_schema, config):
+            return Completion(text="ok", usage=Usage(input_tokens=1_000_000, output_tokens=500_000))
+
+    m = Remote("gpt-x", prices=PriceTable({"gpt-x": Price(input_per_m=2.0, output_per_m=8.0)}))
+    c = m.complete([Message.user("hi")])
+    assert c.cost_usd == pytest.approx(2.0 + 4.0)
+    local = ScriptedModel(["hi"])
+    c2 = local.complete([Message.user("hello")])
+    assert c2.cost_usd == 0.0 and c2.usage.input_tokens > 0
+
+
+def test_scripted_native_tool_call_reply_and_exhaustion():
+    m = ScriptedModel([ToolCall(id="c1", name="f", arguments={"x": 1})])
+    c = m.complete([Message.user("go")])
+    assert c.tool_calls[0].arguments == {"x": 1}
+    with pytest.raises(ModelError, match="ran out"):
+        m.complete([Message.user("again")])
+
+
+def test_model_ids_and_aliases():
+    assert parse_model_id("smollm2-135m") == ("llamacpp", "smollm2-135m")
+    assert parse_model_id("openai/deepseek-ai/DeepSeek-V3.1") == ("openai", "deepseek-ai/DeepSeek-V3.1")
+    with pytest.raises(ModelError, match="provider/model"):
+        parse_model_id("nonsense")
+    with pytest.raises(ModelError, match="unknown model provider"):
+        get_model("nosuch/thing")
+
+
+def test_generation_config_recorded_in_settings():
+    m = ScriptedModel(["x"], config=GenerationConfig(temperature=0.3, max_tokens=7, seed=5))
+    assert m.settings() == {"model": "scripted/fake", "temperature": 0.3, "max_tokens": 7, "seed": 5, "stop": []}

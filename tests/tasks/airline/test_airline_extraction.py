@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from behaviorlab.tasks.airline import (
+    ALL_TEMPLATES,
+    AirlineExtraction,
+    BagSpec,
+    ExtractionError,
+    compute_fee,
+    from_info,
+    generate_problems,
+    load_rulearena,
+    target_for,
+    to_info,
+)
+
+
+def test_round_trip_keeps_the_fee(rulearena_dir: Path) -> None:
+    problems = [p for level in (0, 1, 2) for p in load_rulearena(rulearena_dir, level).problems]
+    problems += generate_problems(50, seed=1, level=2, templates=ALL_TEMPLATES)
+    for p in problems:
+        assert p.info is not None
+        target = target_for(p)
+        assert target.origin_city == p.origin
+        assert len(target.checked_bags) == len(p.info.checked_bags)
+        assert compute_fee(to_info(target)).total == compute_fee(p.info).total, p.id
+
+
+def test_schema_is_small_and_flat() -> None:
+    schema = AirlineExtraction.model_json_schema()
+    assert list(schema["properties"]) == [
+        "customer_class",
+        "origin_city",
+        "destination_city",
+        "ticket_price",
+        "checked_bags",
+    ]
+    assert len(BagSpec.model_json_schema()["properties"]) == 4
+
+
+def _extraction(**overrides: object) -> AirlineExtraction:
+    data: dict[str, object] = {
+        "customer_class": "Business",
+        "origin_city": "Boston",
+        "destination_city": "Paris",
+        "ticket_price": 400,
+        "checked_bags": [{"length": 30, "width": 20, "height": 10, "weight": 60}],
+    }
+    return AirlineExtraction.model_validate({**data, **overrides})
+
+
+def test_tolerant_fields() -> None:
+    assert _extraction(customer_class="business class").customer_class == "Business"
+    assert _extraction(customer_class="Main-Cabin").customer_class == "Main Cabin"
+    assert _extraction(ticket_price="$1,234.00").ticket_price == 1234
+    info = to_info(_extraction(origin_city="new york city", destination_city="Washington, D.C."))
+    assert (info.routine, info.direction) == ("U.S.", 0)
+    assert to_info(_extraction()).routine == "Europe"
+    with pytest.raises(ValueError):
+        _extraction(customer_class="Economy")
+    with pytest.raises(ValueError):
+        _extraction(ticket_price="$12.50")
+
+
+def test_unknown_city_is_a_clear_error() -> None:
+    with pytest.raises(ExtractionError, match="unknown city 'Gotham'"):
+        to_info(_extraction(destination_city="Gotham"))
+    with pytest.raises(ExtractionError, match="covers only"):
+        to_info(_extraction(origin_city="London"))
+
+
+def test_from_info_refuses_cities_that_contradict_info(rulearena_dir: Path) -> None:
+    p = load_rulearena(rulearena_dir, 0).problems[5]
+    assert p.info is not None and p.info.routine != "U.S."
+    with pytest.raises(ExtractionError, match="info says"):
+        from_info(p.info, "Boston", "Chicago")
