@@ -30,8 +30,13 @@ def _m3_registry(conn: Connection) -> None:
     s.decisions.create(conn)
 
 
+def _m4_feedback(conn: Connection) -> None:
+    s.feedback.create(conn)
+
+
 MIGRATIONS: list[Migration] = [
     (1, "spans", _m1_spans),
     (2, "evals and results", _m2_evals),
     (3, "model registry", _m3_registry),
+    (4, "feedback", _m4_feedback),
 ]

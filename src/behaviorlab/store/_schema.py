@@ -127,3 +127,18 @@ decisions = SATable(
     Column("details", Text, nullable=False),
     Column("created_at", Float, nullable=False),
 )
+
+feedback = SATable(
+    "feedback",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("trace_id", String(64), nullable=False, index=True),
+    Column("eval_id", String(64), nullable=True, index=True),
+    Column("scenario_id", String(200), nullable=True),
+    Column("rating", Integer, nullable=False),
+    Column("tool_selection", Integer, nullable=True),
+    Column("comment", Text, nullable=True),
+    Column("suggested_tools", Text, nullable=False, default="[]"),
+    Column("author", String(100), nullable=True),
+    Column("created_at", Float, nullable=False),
+)

@@ -45,16 +45,21 @@ class Recorder:
         self.exporters = list(exporters or [])
         self._buffer: list[SpanRecord] = []
         self._lock = threading.Lock()
-        self._tokens: list[Any] = []
+        # activation tokens per thread: one recorder may be active in many worker threads
+        self._local = threading.local()
 
     # activation -----------------------------------------------------------
     def __enter__(self) -> Recorder:
-        self._tokens.append(_context._recorder.set(self))
+        stack = getattr(self._local, "tokens", None)
+        if stack is None:
+            stack = self._local.tokens = []
+        stack.append(_context._recorder.set(self))
         return self
 
     def __exit__(self, *exc: object) -> None:
-        _context._recorder.reset(self._tokens.pop())
-        self.flush()
+        _context._recorder.reset(self._local.tokens.pop())
+        if not self._local.tokens:
+            self.flush()
 
     @contextmanager
     def active(self) -> Iterator[Recorder]:

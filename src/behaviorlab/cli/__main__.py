@@ -1,0 +1,3 @@
+from behaviorlab.cli import main
+
+main()

@@ -1,0 +1,64 @@
+"""L1 and L3 end to end on the real packaged SmolLM2 (any accuracy), with the trace tree checked."""
+
+from __future__ import annotations
+
+import pytest
+
+from behaviorlab.evals import EvalConfig, load_results, run_eval
+from behaviorlab.models import GenerationConfig, get_model
+from behaviorlab.store import Store
+from behaviorlab.tasks import ScenarioOptions
+from behaviorlab.tasks.airline._agents import make_l1, make_l3
+
+pytestmark = pytest.mark.slow
+
+
+def _tree(st: Store, trace_id: str) -> dict[str, list]:
+    spans = st.trace_spans(trace_id)
+    by_id = {s.span_id: s for s in spans}
+    roots = [s for s in spans if s.parent_id is None]
+    assert len(roots) == 1
+    return {"root": roots, "spans": spans, "by_id": by_id}
+
+
+def test_l1_on_smollm2_records_agent_ptool_chat_tree(rulearena_dir, store_url):
+    st = Store(store_url)
+    model = get_model("smollm2-135m", config=GenerationConfig(max_tokens=400))
+    cfg = EvalConfig(task="airline", agent="l1", model="smollm2-135m",
+                     options=ScenarioOptions(level=0, n=2, data_dir=str(rulearena_dir)))
+    run = run_eval(cfg, st, factory=lambda: make_l1(model))
+    rows = load_results(st, run.record.eval_id)
+    assert len(rows) == 2
+    for row in rows:
+        assert row.input_tokens > 0 and row.output_tokens > 0 and row.llm_calls >= 1
+        t = _tree(st, row.trace_id)
+        root = t["root"][0]
+        assert root.kind == "agent" and root.name == "invoke_agent airline-l1"
+        ptools = [s for s in t["spans"] if s.name == "ptool extract_airline_params"]
+        assert len(ptools) == 1 and ptools[0].parent_id == root.span_id
+        chats = [s for s in t["spans"] if s.kind == "llm"]
+        assert chats and all(c.parent_id == ptools[0].span_id for c in chats)
+        assert all(c.input_tokens > 0 and c.output_tokens > 0 for c in chats)
+        assert all(c.attributes["gen_ai.request.model"] == "smollm2-135m" for c in chats)
+        assert sum(c.input_tokens for c in chats) == row.input_tokens
+
+
+def test_l3_on_smollm2_records_agent_step_chat_tree(rulearena_dir, store_url):
+    st = Store(store_url)
+    model = get_model("smollm2-135m", config=GenerationConfig(max_tokens=160))
+    cfg = EvalConfig(task="airline", agent="l3", model="smollm2-135m",
+                     options=ScenarioOptions(level=0, n=1, data_dir=str(rulearena_dir)))
+    run = run_eval(cfg, st, factory=lambda: make_l3(model, max_steps=3))
+    (row,) = load_results(st, run.record.eval_id)
+    assert row.input_tokens > 0 and 1 <= row.llm_calls <= 3
+    t = _tree(st, row.trace_id)
+    root = t["root"][0]
+    assert root.name == "invoke_agent airline-l3"
+    steps = [s for s in t["spans"] if s.name.startswith("step ")]
+    assert steps and all(s.parent_id == root.span_id for s in steps)
+    chats = [s for s in t["spans"] if s.kind == "llm"]
+    assert len(chats) == row.llm_calls and all(t["by_id"][c.parent_id].name.startswith("step ") for c in chats)
+    assert all(c.input_tokens > 0 for c in chats)
+    # tools the model managed to call hang under their step too
+    for tool_span in (s for s in t["spans"] if s.kind == "tool"):
+        assert t["by_id"][tool_span.parent_id].name.startswith("step ")
