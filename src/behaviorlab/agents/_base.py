@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from behaviorlab.trace import _context
 
 
-class Declined(Exception):  # noqa: N818 - it is an outcome, not an error
+class Declined(Exception):
     """Raised inside an agent that cannot answer this input; the run records a decline."""
 
     def __init__(self, reason: str) -> None:
@@ -114,7 +114,13 @@ class Agent(ABC):
             result.tool_s = tally.tool_s
             result.llm_calls = tally.llm_calls
             result.tool_calls = [
-                ToolUse(name=t.name, arguments=t.arguments, result=t.result[:2000], error=t.error, latency_s=t.latency_s)
+                ToolUse(
+                    name=t.name,
+                    arguments=t.arguments,
+                    result=t.result[:2000],
+                    error=t.error,
+                    latency_s=t.latency_s,
+                )
                 for t in tally.tool_calls
             ]
             result.trace_id = span.trace_id or None
@@ -130,7 +136,7 @@ class FunctionAgent(Agent):
 
     def __init__(self, fn: Any, name: str | None = None) -> None:
         self.fn = fn
-        self.name = name or getattr(fn, "__name__", "function")
+        self.name = name or str(getattr(fn, "__name__", "function"))
 
     def _run(self, input: Any) -> Any:
         return self.fn(input)

@@ -14,13 +14,21 @@ from typing import Any, Generic, ParamSpec, TypeVar, get_type_hints
 from pydantic import BaseModel
 
 from behaviorlab.agents._base import Agent
-from behaviorlab.models import GenerationConfig, Message, Model, generate_structured, json_schema_for
+from behaviorlab.models import (
+    GenerationConfig,
+    Message,
+    Model,
+    generate_structured,
+    json_schema_for,
+)
 from behaviorlab.trace import _context
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
-_bound_model: contextvars.ContextVar[Model | None] = contextvars.ContextVar("ptool_model", default=None)
+_bound_model: contextvars.ContextVar[Model | None] = contextvars.ContextVar(
+    "ptool_model", default=None
+)
 
 
 class PToolError(RuntimeError):
@@ -65,7 +73,9 @@ class PTool(Generic[P, R]):
         self.config = config
 
     def bind(self, model: Model) -> PTool[P, R]:
-        return PTool(self.fn, model=model, retries=self.retries, examples=self.examples, config=self.config)
+        return PTool(
+            self.fn, model=model, retries=self.retries, examples=self.examples, config=self.config
+        )
 
     @property
     def schema(self) -> dict[str, Any]:
@@ -95,9 +105,13 @@ class PTool(Generic[P, R]):
                 f"ptool {self.name} has no model: bind one (ptool.bind(model)) or run it inside a WorkflowAgent"
             )
         msgs = self.messages(*args, **kwargs)
-        with _context.span(f"ptool {self.name}", kind="workflow", attributes={"behaviorlab.ptool": self.name}) as s:
+        with _context.span(
+            f"ptool {self.name}", kind="workflow", attributes={"behaviorlab.ptool": self.name}
+        ) as s:
             s.set_input(msgs[-1].content)
-            value, _ = generate_structured(model, msgs, self.output_type, retries=self.retries, config=self.config)
+            value, _ = generate_structured(
+                model, msgs, self.output_type, retries=self.retries, config=self.config
+            )
             s.set_output(value.model_dump() if isinstance(value, BaseModel) else value)
         return value
 
@@ -121,10 +135,12 @@ class WorkflowAgent(Agent):
 
     level = "L1"
 
-    def __init__(self, workflow: Callable[[Any], Any], model: Model, name: str | None = None) -> None:
+    def __init__(
+        self, workflow: Callable[[Any], Any], model: Model, name: str | None = None
+    ) -> None:
         self.workflow = workflow
         self.model = model
-        self.name = name or getattr(workflow, "__name__", "workflow")
+        self.name = name or str(getattr(workflow, "__name__", "workflow"))
 
     def settings(self) -> dict[str, Any]:
         return {**super().settings(), "model": self.model.settings()}

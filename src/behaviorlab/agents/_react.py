@@ -66,12 +66,16 @@ class ReActAgent(Agent):
         specs = self.tools.specs()
         bad_answers = 0
         for step in range(1, self.max_steps + 1):
-            with _context.span(f"step {step}", kind="workflow", attributes={"behaviorlab.step": step}):
+            with _context.span(
+                f"step {step}", kind="workflow", attributes={"behaviorlab.step": step}
+            ):
                 c = self.model.complete(messages, tools=specs)
                 if c.tool_parse_error:
                     messages += [
                         Message.assistant(c.text),
-                        Message.user(f"Error: {c.tool_parse_error}. Fix the tool call or give the final answer."),
+                        Message.user(
+                            f"Error: {c.tool_parse_error}. Fix the tool call or give the final answer."
+                        ),
                     ]
                     continue
                 if c.tool_calls:
@@ -88,7 +92,9 @@ class ReActAgent(Agent):
                         raise
                     messages += [
                         Message.assistant(c.text),
-                        Message.user(f"Error: could not read a final answer ({e}). Reply with 'Final Answer: <answer>'."),
+                        Message.user(
+                            f"Error: could not read a final answer ({e}). Reply with 'Final Answer: <answer>'."
+                        ),
                     ]
                     continue
                 span = _context.current_span()

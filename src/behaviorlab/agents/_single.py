@@ -28,10 +28,17 @@ class SingleCallAgent(Agent):
         self.name = name
 
     def settings(self) -> dict[str, Any]:
-        return {**super().settings(), "model": self.model.settings(), "system_prompt": self.system_prompt}
+        return {
+            **super().settings(),
+            "model": self.model.settings(),
+            "system_prompt": self.system_prompt,
+        }
 
     def _run(self, input: Any) -> Any:
         c = self.model.complete(
-            [Message.system(self.system_prompt), Message.user(self.user_template.format(input=input))]
+            [
+                Message.system(self.system_prompt),
+                Message.user(self.user_template.format(input=input)),
+            ]
         )
         return self.answer_parser(c.text)

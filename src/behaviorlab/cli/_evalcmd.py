@@ -12,7 +12,14 @@ from behaviorlab.store import Store
 from behaviorlab.tasks import Scenario, get_task
 
 
-def execute(config: EvalConfig, store: Store, *, jsonl: bool = False, resume: bool = True, quiet: bool = False) -> EvalRun:
+def execute(
+    config: EvalConfig,
+    store: Store,
+    *,
+    jsonl: bool = False,
+    resume: bool = True,
+    quiet: bool = False,
+) -> EvalRun:
     try:
         task = get_task(config.task)
     except KeyError as e:
@@ -58,16 +65,24 @@ def metrics_table(title: str, m: EvalMetrics) -> Table:
     for cat, acc in m.by_category.items():
         t.add_row(f"  {cat}", acc.fmt())
     t.add_row("declined / errors", f"{m.declined_rate:.1%} / {m.error_rate:.1%}")
-    t.add_row("tokens per run (in + out)", f"{m.input_tokens_mean:.0f} + {m.output_tokens_mean:.0f}")
+    t.add_row(
+        "tokens per run (in + out)", f"{m.input_tokens_mean:.0f} + {m.output_tokens_mean:.0f}"
+    )
     t.add_row("LLM calls per run", f"{m.llm_calls_mean:.2f}")
     t.add_row("tool calls per run", f"{m.tool_calls_mean:.2f}")
-    t.add_row("latency p50 / p95", f"{m.latency_p50_s * 1000:.1f} ms / {m.latency_p95_s * 1000:.1f} ms")
+    t.add_row(
+        "latency p50 / p95", f"{m.latency_p50_s * 1000:.1f} ms / {m.latency_p95_s * 1000:.1f} ms"
+    )
     t.add_row("cost per run", f"${m.cost_per_run_usd:.5f}")
     t.add_row("CPU seconds per run", f"{m.cpu_s_mean:.2f}")
+    t.add_row("model / tool time per run", f"{m.model_s_mean:.2f} s / {m.tool_s_mean:.2f} s")
     if m.repeats > 1:
         t.add_row("repeat disagreement", f"{m.repeat_disagreement:.1%}")
     if m.tool_f1_mean is not None:
-        t.add_row("tool P / R / F1", f"{m.tool_precision_mean:.2f} / {m.tool_recall_mean:.2f} / {m.tool_f1_mean:.2f}")
+        t.add_row(
+            "tool P / R / F1",
+            f"{m.tool_precision_mean:.2f} / {m.tool_recall_mean:.2f} / {m.tool_f1_mean:.2f}",
+        )
     return t
 
 
@@ -76,7 +91,9 @@ def summarise(run: EvalRun, *, as_json: bool = False) -> EvalMetrics:
     if as_json:
         print_json({"eval_id": run.record.eval_id, "metrics": m.model_dump()})
     else:
-        err.print(metrics_table(f"{run.record.eval_id}  ({run.record.agent} · {run.record.model})", m))
+        err.print(
+            metrics_table(f"{run.record.eval_id}  ({run.record.agent} · {run.record.model})", m)
+        )
         if run.resumed:
             err.print(f"resumed: {run.resumed} runs were already recorded, {run.ran} ran now")
     return m

@@ -55,6 +55,11 @@ class EvalMetrics(BaseModel):
     tool_precision_mean: float | None = None
     tool_recall_mean: float | None = None
     answered_by: dict[str, int] = Field(default_factory=dict)
+    model_s_mean: float = 0.0
+    tool_s_mean: float = 0.0
+    #: means of numeric/boolean score details (e.g. over-use rate), overall and per category
+    details_mean: dict[str, float] = Field(default_factory=dict)
+    details_by_category: dict[str, dict[str, float]] = Field(default_factory=dict)
 
 
 def _group(rows: Sequence[RunRecord], key: Callable[[RunRecord], object]) -> dict[str, Accuracy]:
@@ -107,4 +112,20 @@ def compute_metrics(rows: Sequence[RunRecord]) -> EvalMetrics:
         tool_precision_mean=float(np.mean(ps)) if ps else None,
         tool_recall_mean=float(np.mean(rs)) if rs else None,
         answered_by=dict(answered),
+        model_s_mean=float(np.mean([r.model_s for r in rows])),
+        tool_s_mean=float(np.mean([r.tool_s for r in rows])),
+        details_mean=_detail_means(rows),
+        details_by_category={
+            cat: _detail_means([r for r in rows if r.category == cat])
+            for cat in sorted({r.category for r in rows if r.category})
+        },
     )
+
+
+def _detail_means(rows: Sequence[RunRecord]) -> dict[str, float]:
+    sums: dict[str, list[float]] = defaultdict(list)
+    for r in rows:
+        for k, v in r.scores.items():
+            if isinstance(v, bool | int | float):
+                sums[k].append(float(v))
+    return {k: float(np.mean(v)) for k, v in sorted(sums.items())}

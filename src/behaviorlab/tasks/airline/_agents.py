@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import operator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -95,7 +96,7 @@ def make_l1(model: Model | None) -> Agent:
 
 # ----------------------------------------------------------------------------- L3
 
-_OPS = {
+_OPS: dict[type, Callable[..., Any]] = {
     ast.Add: operator.add,
     ast.Sub: operator.sub,
     ast.Mult: operator.mul,
@@ -125,7 +126,8 @@ def _eval_arith(node: ast.AST) -> float:
         and node.func.id in ("max", "min", "sum")
     ):
         vals = [_eval_arith(a) for a in node.args]
-        return {"max": max, "min": min, "sum": sum}[node.func.id](vals)  # type: ignore[no-any-return]
+        agg: dict[str, Callable[[list[float]], float]] = {"max": max, "min": min, "sum": sum}
+        return agg[node.func.id](vals)
     raise ValueError(f"unsupported expression element: {ast.dump(node)[:60]}")
 
 
@@ -170,7 +172,7 @@ def parse_total(text: str) -> int:
     return round(value)
 
 
-def make_l3(model: Model | None, *, max_steps: int = 16) -> Agent:
+def make_l3(model: Model | None, *, max_steps: int = 12) -> Agent:
     if model is None:
         raise ValueError("the L3 agent needs a model")
     return ReActAgent(

@@ -1,0 +1,78 @@
+"""The tool-use decision task: correctness plus *which* tool was chosen, per category."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from behaviorlab.agents import Result
+from behaviorlab.evals._scorers import tool_selection
+from behaviorlab.tasks._base import AgentFactory, Scenario, ScenarioOptions, Score, Task, register_task
+from behaviorlab.tasks.tooluse._agents import make_tooluse_agent
+from behaviorlab.tasks.tooluse._generator import generate_items
+from behaviorlab.tasks.tooluse._scoring import score_answer, tool_decision
+from behaviorlab.tasks.tooluse._types import DIFFICULTIES, ToolUseItem
+
+
+def _factory(fmt: str) -> AgentFactory:
+    return lambda model, options: make_tooluse_agent(model, fmt)  # type: ignore[arg-type]
+
+
+@register_task
+class ToolUseTask(Task):
+    """Generated tool-use items; ``--split heldout`` (default) or ``train``; ``--level`` is the difficulty
+    (0 easy, 1 intermediate, 2 complex); ``-n`` caps items per category × difficulty cell."""
+
+    name: ClassVar[str] = "tooluse"
+    agent_factories: ClassVar[dict[str, AgentFactory]] = {
+        "l3": _factory("tooldesc"),
+        "l3-direct": _factory("direct"),
+        "l3-cot": _factory("cot"),
+        "l3-tooldesc": _factory("tooldesc"),
+    }
+
+    def scenarios(self, options: ScenarioOptions) -> list[Scenario]:
+        split = options.split or "heldout"
+        if split not in ("train", "heldout"):
+            raise ValueError(f"tooluse splits are train and heldout, not {split!r}")
+        items = [i for i in generate_items(seed=options.seed) if i.split == split]
+        if options.level is not None:
+            items = [i for i in items if i.difficulty == DIFFICULTIES[options.level]]
+        if options.n:
+            seen: dict[tuple[str, str], int] = {}
+            kept = []
+            for i in items:
+                k = (i.category, i.difficulty)
+                if seen.get(k, 0) < options.n:
+                    seen[k] = seen.get(k, 0) + 1
+                    kept.append(i)
+            items = kept
+        return [
+            Scenario(
+                id=i.id,
+                input=i.prompt,
+                expected=i.expected_output,
+                level=DIFFICULTIES.index(i.difficulty),
+                category=i.category,
+                expected_tools=list(i.optimal_tools),
+                metadata={"item": i.model_dump()},
+            )
+            for i in items
+        ]
+
+    def score(self, scenario: Scenario, result: Result) -> Score:
+        item = ToolUseItem.model_validate(scenario.metadata["item"])
+        answer = str(result.output) if result.ok and result.output is not None else ""
+        correct = bool(answer) and score_answer(item, answer)
+        decision = tool_decision(item, result.tools_used)
+        sel = tool_selection(decision.used, item.optimal_tools)
+        details: dict[str, Any] = {
+            "tool_choice_correct": decision.correct_choice,
+            "tool_choice_acceptable": decision.acceptable,
+            "overuse": decision.overuse,
+            "underuse": decision.underuse,
+            "tool_precision": sel.precision,
+            "tool_recall": sel.recall,
+            "tool_f1": sel.f1,
+            "difficulty": item.difficulty,
+        }
+        return Score(correct=correct, value=float(correct), answer=answer or None, expected=item.expected_output, details=details)
