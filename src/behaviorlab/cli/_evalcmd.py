@@ -10,6 +10,7 @@ from behaviorlab.cli._common import err, fail, print_json, progress_bar
 from behaviorlab.evals import EvalConfig, EvalMetrics, EvalRun, RunRecord, compute_metrics, run_eval
 from behaviorlab.store import Store
 from behaviorlab.tasks import Scenario, get_task
+from behaviorlab.trace import OTLPExporter
 
 
 def execute(
@@ -19,6 +20,7 @@ def execute(
     jsonl: bool = False,
     resume: bool = True,
     quiet: bool = False,
+    otlp: str | None = None,
 ) -> EvalRun:
     try:
         task = get_task(config.task)
@@ -40,7 +42,10 @@ def execute(
                 print_json(jsonl_row(task, rec, sc))
 
         try:
-            run = run_eval(config, store, resume=resume, on_result=on_result, on_start=on_start)
+            exporters = [OTLPExporter(otlp)] if otlp else None
+            run = run_eval(
+                config, store, resume=resume, on_result=on_result, on_start=on_start, exporters=exporters
+            )
         except (FileNotFoundError, ValueError, KeyError, ImportError) as e:
             fail(str(e))
             raise

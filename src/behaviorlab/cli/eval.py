@@ -23,7 +23,9 @@ from behaviorlab.tasks import ScenarioOptions
 def eval_cmd(
     task: str = typer.Argument(..., help="Task name, e.g. airline"),
     agent: str = typer.Option(..., "--agent", "-a", help="Agent: l0, l1, l3, cot, or a .py file"),
-    model: str | None = typer.Option(None, "--model", "-m", help="provider/model [default: llamacpp/smollm2-135m]"),
+    model: str | None = typer.Option(
+        None, "--model", "-m", help="provider/model [default: llamacpp/smollm2-135m]"
+    ),
     level: int | None = typer.Option(None, "--level", "-l"),
     n: int | None = typer.Option(None, "-n", help="Number of scenarios"),
     repeats: int = typer.Option(1, "--repeats", "-k", help="Runs per scenario"),
@@ -36,9 +38,12 @@ def eval_cmd(
     max_tokens: int | None = typer.Option(None, "--max-tokens", help="Per-run token budget"),
     max_cost: float | None = typer.Option(None, "--max-cost", help="Per-run cost budget (USD)"),
     timeout: float | None = typer.Option(None, "--timeout", help="Per-run time budget (s)"),
-    new: bool = typer.Option(False, "--new", help="Start a new evaluation even if an unfinished one matches"),
+    new: bool = typer.Option(
+        False, "--new", help="Start a new evaluation even if an unfinished one matches"
+    ),
     jsonl: bool = typer.Option(False, "--jsonl"),
     as_json: bool = typer.Option(False, "--json", help="Print eval id and metrics as JSON"),
+    otlp: str | None = typer.Option(None, "--otlp", envvar="BEHAVIORLAB_OTLP_ENDPOINT", help="Also export spans to this OTLP/HTTP endpoint"),
     db: str | None = StoreOpt,
 ) -> None:
     """Evaluate an agent: scenarios × repeats, parallel, recorded, resumable after a crash."""
@@ -52,7 +57,11 @@ def eval_cmd(
         agent=agent,
         model=model,
         options=ScenarioOptions(
-            level=level, n=n, seed=seed, source=source, split=split,
+            level=level,
+            n=n,
+            seed=seed,
+            source=source,
+            split=split,
             data_dir=str(rulearena) if rulearena else None,
         ),
         repeats=repeats,
@@ -61,7 +70,7 @@ def eval_cmd(
         executor=executor,  # type: ignore[arg-type]
         budget=BudgetConfig(max_tokens=max_tokens, max_cost_usd=max_cost, timeout_s=timeout),
     )
-    run = execute(config, store, jsonl=jsonl, resume=not new)
+    run = execute(config, store, jsonl=jsonl, resume=not new, otlp=otlp)
     summarise(run, as_json=as_json)
     if not as_json:
         err.print(f"eval id: [bold]{run.record.eval_id}[/]")
@@ -70,13 +79,19 @@ def eval_cmd(
 def compare_cmd(
     baseline: str = typer.Argument(..., help="Baseline eval id (or prefix, or 'latest')"),
     candidate: str = typer.Argument(..., help="Candidate eval id"),
-    min_accuracy_ratio: float = typer.Option(0.95, help="Candidate accuracy ≥ this × baseline (lower bound)"),
-    max_latency_ratio: float = typer.Option(1.10, help="Latency ratio upper bound must be below this"),
+    min_accuracy_ratio: float = typer.Option(
+        0.95, help="Candidate accuracy ≥ this × baseline (lower bound)"
+    ),
+    max_latency_ratio: float = typer.Option(
+        1.10, help="Latency ratio upper bound must be below this"
+    ),
     max_cost_ratio: float = typer.Option(1.20, help="Cost ratio upper bound must be below this"),
     confidence: float = typer.Option(0.95),
     seed: int = typer.Option(0),
     as_json: bool = typer.Option(False, "--json"),
-    markdown: Path | None = typer.Option(None, "--markdown", help="Also write the comparison as Markdown"),
+    markdown: Path | None = typer.Option(
+        None, "--markdown", help="Also write the comparison as Markdown"
+    ),
     db: str | None = StoreOpt,
 ) -> None:
     """Paired comparison (McNemar, bootstrap, Holm) and the regression gate. Exit 1 on REJECT."""
@@ -134,8 +149,18 @@ def history_cmd(
         prev = None
         for p in s.points:
             val = "-" if p.value is None else (f"{p.value:.3f}")
-            trend = "" if prev is None or p.value is None else (" ↑" if p.value > prev else " ↓" if p.value < prev else " =")
-            t.add_row(p.eval_id, time.strftime("%Y-%m-%d %H:%M", time.localtime(p.created_at)), p.code_version, str(p.n), val + trend)
+            trend = (
+                ""
+                if prev is None or p.value is None
+                else (" ↑" if p.value > prev else " ↓" if p.value < prev else " =")
+            )
+            t.add_row(
+                p.eval_id,
+                time.strftime("%Y-%m-%d %H:%M", time.localtime(p.created_at)),
+                p.code_version,
+                str(p.n),
+                val + trend,
+            )
             prev = p.value
         err.print(t)
     if not series:
@@ -143,7 +168,9 @@ def history_cmd(
 
 
 def report_cmd(
-    evals: list[str] = typer.Argument(..., help="Eval ids; the first is the baseline for A/B deltas"),
+    evals: list[str] = typer.Argument(
+        ..., help="Eval ids; the first is the baseline for A/B deltas"
+    ),
     output: Path = typer.Option(Path("report.html"), "-o", "--output"),
     db: str | None = StoreOpt,
 ) -> None:

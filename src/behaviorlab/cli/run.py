@@ -15,15 +15,24 @@ from behaviorlab.tasks import ScenarioOptions
 def run(
     task: str = typer.Argument(..., help="Task name, e.g. airline"),
     agent: str = typer.Option("l1", "--agent", "-a", help="Agent: l0, l1, l3, cot, or a .py file"),
-    model: str | None = typer.Option(None, "--model", "-m", help="provider/model [default: llamacpp/smollm2-135m]"),
+    model: str | None = typer.Option(
+        None, "--model", "-m", help="provider/model [default: llamacpp/smollm2-135m]"
+    ),
     level: int | None = typer.Option(None, "--level", "-l", help="Difficulty level"),
     n: int | None = typer.Option(None, "-n", help="Number of scenarios (first n)"),
-    rulearena: Path | None = typer.Option(None, "--rulearena", help="RuleArena checkout; without it the task's own generator is used"),
-    source: str | None = typer.Option(None, "--source", help="Scenario source (rulearena | generated | generated-heldout)"),
+    rulearena: Path | None = typer.Option(
+        None, "--rulearena", help="RuleArena checkout; without it the task's own generator is used"
+    ),
+    source: str | None = typer.Option(
+        None, "--source", help="Scenario source (rulearena | generated | generated-heldout)"
+    ),
     seed: int = typer.Option(0, "--seed"),
     workers: int = typer.Option(1, "--workers", "-w"),
-    jsonl: bool = typer.Option(False, "--jsonl", help="Print one JSON object per scenario on stdout, nothing else"),
+    jsonl: bool = typer.Option(
+        False, "--jsonl", help="Print one JSON object per scenario on stdout, nothing else"
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the metrics as JSON on stdout"),
+    otlp: str | None = typer.Option(None, "--otlp", envvar="BEHAVIORLAB_OTLP_ENDPOINT", help="Also export spans to this OTLP/HTTP endpoint"),
     db: str | None = StoreOpt,
 ) -> None:
     """Run an agent over a task's scenarios once and print accuracy, tokens, latency and cost."""
@@ -35,9 +44,13 @@ def run(
         agent=agent,
         model=model,
         options=ScenarioOptions(
-            level=level, n=n, seed=seed, source=source, data_dir=str(rulearena) if rulearena else None
+            level=level,
+            n=n,
+            seed=seed,
+            source=source,
+            data_dir=str(rulearena) if rulearena else None,
         ),
         workers=workers,
     )
-    result = execute(config, store, jsonl=jsonl, resume=False, quiet=False)
+    result = execute(config, store, jsonl=jsonl, resume=False, quiet=False, otlp=otlp)
     summarise(result, as_json=as_json and not jsonl)

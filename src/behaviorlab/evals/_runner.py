@@ -77,11 +77,16 @@ def code_version() -> str:
     try:
         sha = subprocess.run(
             ["git", "-C", str(root), "rev-parse", "--short=10", "HEAD"],
-            capture_output=True, text=True, timeout=5, check=True,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
         ).stdout.strip()
         dirty = subprocess.run(
             ["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
-            capture_output=True, text=True, timeout=5,
+            capture_output=True,
+            text=True,
+            timeout=5,
         ).stdout.strip()
         return f"{behaviorlab.__version__}+{sha}{'.dirty' if dirty else ''}"
     except (OSError, subprocess.SubprocessError):
@@ -141,7 +146,9 @@ class EvalRun(BaseModel):
     ran: int = 0
 
 
-def _score_to_record(eval_id: str, task: Task, sc: Scenario, repeat: int, result: Result) -> RunRecord:
+def _score_to_record(
+    eval_id: str, task: Task, sc: Scenario, repeat: int, result: Result
+) -> RunRecord:
     score = task.score(sc, result)
     return RunRecord(
         eval_id=eval_id,
@@ -166,7 +173,11 @@ def _score_to_record(eval_id: str, task: Task, sc: Scenario, repeat: int, result
         llm_calls=result.llm_calls,
         tools_used=result.tools_used,
         scores=score.details,
-        extra={"answered_by": result.answered_by, "level_answered": result.level, **result.metadata},
+        extra={
+            "answered_by": result.answered_by,
+            "level_answered": result.level,
+            **result.metadata,
+        },
         created_at=time.time(),
     )
 
@@ -190,6 +201,7 @@ def run_eval(
     on_result: Callable[[RunRecord, Scenario], None] | None = None,
     on_start: Callable[[int, int], None] | None = None,
     model_kwargs: dict[str, Any] | None = None,
+    exporters: list[Any] | None = None,
 ) -> EvalRun:
     task = get_task(config.task)
     scs = scenarios if scenarios is not None else task.scenarios(config.options)
@@ -204,7 +216,9 @@ def run_eval(
         cfg = {
             **config.model_dump(),
             "agent_settings": probe.settings(),
-            "prompt_hash": hashlib.sha256(json.dumps(probe.settings(), sort_keys=True, default=str).encode()).hexdigest()[:16],
+            "prompt_hash": hashlib.sha256(
+                json.dumps(probe.settings(), sort_keys=True, default=str).encode()
+            ).hexdigest()[:16],
             "n_scenarios": len(scs),
         }
         rec = EvalRecord(
@@ -226,7 +240,7 @@ def run_eval(
     resumed = len(done)
     by_id = {sc.id: sc for sc in scs}
     todo = [(sc, r) for r in range(config.repeats) for sc in scs if (sc.id, r) not in done]
-    recorder = Recorder(store)
+    recorder = Recorder(store, exporters=exporters)
     if on_start:
         on_start(len(todo), resumed)
 
@@ -246,7 +260,9 @@ def run_eval(
     rec.status = "finished"
     from behaviorlab.evals._repo import load_results
 
-    return EvalRun(record=rec, results=load_results(store, rec.eval_id), resumed=resumed, ran=len(todo))
+    return EvalRun(
+        record=rec, results=load_results(store, rec.eval_id), resumed=resumed, ran=len(todo)
+    )
 
 
 def _run_local(
