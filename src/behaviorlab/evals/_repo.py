@@ -8,9 +8,9 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 from sqlalchemy import and_, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
-from behaviorlab.store import Store
+from behaviorlab.store import Store, StoreError
 from behaviorlab.store import _schema as s
 
 
@@ -119,6 +119,8 @@ def insert_result(store: Store, r: RunRecord) -> bool:
             conn.execute(insert(s.results).values(**row))
     except IntegrityError:
         return False
+    except OperationalError as e:  # e.g. "database or disk is full"
+        raise StoreError(f"recording result {r.scenario_id}#{r.repeat} in {store.url} failed: {e.orig}") from e
     return True
 
 

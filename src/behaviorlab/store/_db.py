@@ -47,7 +47,9 @@ class Store:
     share one file without "database is locked".
     """
 
-    def __init__(self, url: str | None = None, *, migrate: bool = True) -> None:
+    def __init__(
+        self, url: str | None = None, *, migrate: bool = True, sqlite_pragmas: dict[str, Any] | None = None
+    ) -> None:
         self.url = _normalise(url or default_url())
         if self.url.startswith("sqlite:///") and self.url != "sqlite:///:memory:":
             path = Path(self.url[len("sqlite:///") :])
@@ -57,7 +59,16 @@ class Store:
         except Exception as e:  # bad URL, missing driver
             raise StoreError(f"cannot open store {self.url!r}: {e}") from e
         if self.engine.dialect.name == "sqlite":
-            event.listen(self.engine, "connect", _sqlite_pragmas)
+            extra = dict(sqlite_pragmas or {})
+
+            def on_connect(dbapi_conn: Any, record: Any) -> None:
+                _sqlite_pragmas(dbapi_conn, record)
+                cur = dbapi_conn.cursor()
+                for k, v in extra.items():
+                    cur.execute(f"PRAGMA {k}={int(v)}")
+                cur.close()
+
+            event.listen(self.engine, "connect", on_connect)
         if migrate:
             self.migrate()
 
