@@ -69,10 +69,12 @@ def test_l1_garbage_model_output_is_a_recorded_error():
 
 
 def test_l3_react_calls_tools_and_extracts_final_answer(store_url):
-    model = ScriptedModel([
-        ToolCall(id="c1", name="multiply", arguments={"a": 6, "b": 7}),
-        "Final Answer: 42",
-    ])
+    model = ScriptedModel(
+        [
+            ToolCall(id="c1", name="multiply", arguments={"a": 6, "b": 7}),
+            "Final Answer: 42",
+        ]
+    )
     agent = ReActAgent(model, [multiply], answer_parser=parse_number)
     st = Store(store_url)
     with Recorder(st):
@@ -87,11 +89,13 @@ def test_l3_react_calls_tools_and_extracts_final_answer(store_url):
 
 
 def test_l3_parse_errors_and_tool_failures_are_fed_back():
-    model = ScriptedModel([
-        '<tool_call>{"name": "flaky", "arguments": {"x": </tool_call>',
-        ToolCall(id="c2", name="flaky", arguments={"x": 1}),
-        "Final Answer: gave up",
-    ])
+    model = ScriptedModel(
+        [
+            '<tool_call>{"name": "flaky", "arguments": {"x": </tool_call>',
+            ToolCall(id="c2", name="flaky", arguments={"x": 1}),
+            "Final Answer: gave up",
+        ]
+    )
     r = ReActAgent(model, [flaky]).run("go")
     assert r.ok and r.output == "gave up"
     assert "not valid JSON" in model.calls[1][-1].content
@@ -100,20 +104,26 @@ def test_l3_parse_errors_and_tool_failures_are_fed_back():
 
 
 def test_l3_max_steps_is_an_error_not_a_hang():
-    model = ScriptedModel([ToolCall(id="c", name="multiply", arguments={"a": 1, "b": 1})], cycle=True)
+    model = ScriptedModel(
+        [ToolCall(id="c", name="multiply", arguments={"a": 1, "b": 1})], cycle=True
+    )
     r = ReActAgent(model, [multiply], max_steps=3).run("loop")
     assert r.error and "no final answer within 3 steps" in r.error and r.llm_calls == 3
 
 
 def test_budget_stops_a_runaway_agent():
-    model = ScriptedModel([ToolCall(id="c", name="multiply", arguments={"a": 1, "b": 1})], cycle=True)
+    model = ScriptedModel(
+        [ToolCall(id="c", name="multiply", arguments={"a": 1, "b": 1})], cycle=True
+    )
     with budget(Budget(max_tokens=60)):
         r = ReActAgent(model, [multiply], max_steps=50).run("loop")
     assert r.error and "token budget exceeded" in r.error and r.llm_calls < 50
 
 
 def test_single_call_and_function_agents():
-    r = SingleCallAgent(ScriptedModel(["so the total is $1,234.00"]), "rules", answer_parser=parse_number).run("q")
+    r = SingleCallAgent(
+        ScriptedModel(["so the total is $1,234.00"]), "rules", answer_parser=parse_number
+    ).run("q")
     assert r.output == 1234.0
     assert FunctionAgent(lambda s: s.upper()).run("ab").output == "AB"
     assert FunctionAgent(lambda s: 1 / 0).run("x").error.startswith("ZeroDivisionError")

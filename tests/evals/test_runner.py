@@ -32,7 +32,7 @@ from behaviorlab.store import Store
 from behaviorlab.tasks import ScenarioOptions
 from behaviorlab.tasks.airline._agents import make_l3
 
-SLOW_AGENT = '''
+SLOW_AGENT = """
 import time
 from behaviorlab.agents import FunctionAgent
 from behaviorlab.tasks.airline._agents import l0_fee
@@ -42,7 +42,7 @@ def slow(text):
     return l0_fee(text)
 
 agent = FunctionAgent(slow, name="slow-l0")
-'''
+"""
 
 
 def _cli(*args: str) -> list[str]:
@@ -63,8 +63,22 @@ def test_sigkill_then_resume_gives_exactly_one_result_per_scenario_repeat(tmp_pa
     agent_file = tmp_path / "slow_agent.py"
     agent_file.write_text(SLOW_AGENT)
     db = tmp_path / "store.db"
-    cmd = _cli("eval", "airline", "--agent", str(agent_file), "--level", "0", "-n", "20",
-               "--repeats", "2", "--workers", "2", "--db", str(db))
+    cmd = _cli(
+        "eval",
+        "airline",
+        "--agent",
+        str(agent_file),
+        "--level",
+        "0",
+        "-n",
+        "20",
+        "--repeats",
+        "2",
+        "--workers",
+        "2",
+        "--db",
+        str(db),
+    )
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     deadline = time.time() + 120
@@ -89,15 +103,23 @@ def test_sigkill_then_resume_gives_exactly_one_result_per_scenario_repeat(tmp_pa
     # every finished run has its trace in the store
     traced = {r.trace_id for r in rows}
     with st.engine.connect() as c:
-        roots = {t for (t,) in c.exec_driver_sql("select trace_id from spans where parent_id is null")}
+        roots = {
+            t for (t,) in c.exec_driver_sql("select trace_id from spans where parent_id is null")
+        }
     assert traced <= roots
 
 
 def test_budget_stops_runaway_agent_with_recorded_error(store_url):
     st = Store(store_url)
-    looping = ScriptedModel([ToolCall(id="c", name="calculator", arguments={"expression": "1+1"})], cycle=True)
-    cfg = EvalConfig(task="airline", agent="l3", options=ScenarioOptions(level=0, n=2),
-                     budget=BudgetConfig(max_tokens=2000))
+    looping = ScriptedModel(
+        [ToolCall(id="c", name="calculator", arguments={"expression": "1+1"})], cycle=True
+    )
+    cfg = EvalConfig(
+        task="airline",
+        agent="l3",
+        options=ScenarioOptions(level=0, n=2),
+        budget=BudgetConfig(max_tokens=2000),
+    )
     run = run_eval(cfg, st, factory=lambda: make_l3(looping, max_steps=1000))
     assert len(run.results) == 2
     assert all("token budget exceeded" in (r.error or "") for r in run.results)
@@ -118,11 +140,33 @@ def test_workers_give_the_same_results_as_one(store_url):
 
 
 def _fake_eval(st: Store, eval_id: str, correct: list[bool], latency: float, agent: str) -> None:
-    create_eval(st, EvalRecord(eval_id=eval_id, task="airline", agent=agent, model="m", config={},
-                               config_hash=eval_id, code_version="t", seed=0, created_at=time.time()))
+    create_eval(
+        st,
+        EvalRecord(
+            eval_id=eval_id,
+            task="airline",
+            agent=agent,
+            model="m",
+            config={},
+            config_hash=eval_id,
+            code_version="t",
+            seed=0,
+            created_at=time.time(),
+        ),
+    )
     for i, ok in enumerate(correct):
-        insert_result(st, RunRecord(eval_id=eval_id, scenario_id=f"s{i:03d}", correct=ok, score=float(ok),
-                                    latency_s=latency * (1 + 0.01 * (i % 7)), input_tokens=100, output_tokens=10))
+        insert_result(
+            st,
+            RunRecord(
+                eval_id=eval_id,
+                scenario_id=f"s{i:03d}",
+                correct=ok,
+                score=float(ok),
+                latency_s=latency * (1 + 0.01 * (i % 7)),
+                input_tokens=100,
+                output_tokens=10,
+            ),
+        )
 
 
 def test_compare_mcnemar_matches_scipy_and_statsmodels_and_gate_flips(store_url, tmp_path):
@@ -140,7 +184,10 @@ def test_compare_mcnemar_matches_scipy_and_statsmodels_and_gate_flips(store_url,
     _fake_eval(st, "ev-base", base, 1.0, "a")
     _fake_eval(st, "ev-cand", cand, 1.0, "b")
     rep = compare_evals(st, "ev-base", "ev-cand")
-    table = [[sum(b and c for b, c in zip(base, cand, strict=True)), 14], [4, sum(not b and not c for b, c in zip(base, cand, strict=True))]]
+    table = [
+        [sum(b and c for b, c in zip(base, cand, strict=True)), 14],
+        [4, sum(not b and not c for b, c in zip(base, cand, strict=True))],
+    ]
     expected = mcnemar(table, exact=True).pvalue
     assert rep.comparison.mcnemar.p_value == pytest.approx(expected, rel=1e-12)
     assert rep.comparison.mcnemar.p_value == pytest.approx(binomtest(4, 18, 0.5).pvalue, rel=1e-12)
@@ -149,21 +196,38 @@ def test_compare_mcnemar_matches_scipy_and_statsmodels_and_gate_flips(store_url,
     # equal arms: APPROVE by default, REJECT once the accuracy bound is tightened above 1
     _fake_eval(st, "ev-same", list(base), 1.0, "c")
     env = {**os.environ}
-    ok = subprocess.run(_cli("compare", "ev-base", "ev-same", "--db", st.url), capture_output=True, text=True, env=env)
+    ok = subprocess.run(
+        _cli("compare", "ev-base", "ev-same", "--db", st.url),
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert ok.returncode == 0 and ok.stdout.strip() == "APPROVE", ok.stderr[-1500:]
-    tight = subprocess.run(_cli("compare", "ev-base", "ev-same", "--min-accuracy-ratio", "1.01", "--db", st.url),
-                           capture_output=True, text=True, env=env)
+    tight = subprocess.run(
+        _cli("compare", "ev-base", "ev-same", "--min-accuracy-ratio", "1.01", "--db", st.url),
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert tight.returncode == 1 and tight.stdout.strip() == "REJECT"
     assert "accuracy" in tight.stderr
-    worse = subprocess.run(_cli("compare", "ev-base", "ev-cand", "--json", "--db", st.url), capture_output=True, text=True)
+    worse = subprocess.run(
+        _cli("compare", "ev-base", "ev-cand", "--json", "--db", st.url),
+        capture_output=True,
+        text=True,
+    )
     data = json.loads(worse.stdout)
     assert worse.returncode == 1 and data["decision"]["verdict"] == "REJECT"
 
 
-@pytest.mark.skipif(pytest.importorskip("ray", reason="ray extra not installed") is None, reason="no ray")
+@pytest.mark.skipif(
+    pytest.importorskip("ray", reason="ray extra not installed") is None, reason="no ray"
+)
 def test_ray_executor_lands_results_in_the_same_store(store_url):
     st = Store(store_url)
-    cfg = EvalConfig(task="airline", agent="l0", options=ScenarioOptions(level=0, n=6), executor="ray", workers=2)
+    cfg = EvalConfig(
+        task="airline", agent="l0", options=ScenarioOptions(level=0, n=6), executor="ray", workers=2
+    )
     run = run_eval(cfg, st)
     assert len(run.results) == 6 and all(r.correct for r in run.results)
     assert all(st.trace_spans(r.trace_id) for r in run.results)

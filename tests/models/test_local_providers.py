@@ -5,7 +5,15 @@ from __future__ import annotations
 import pytest
 from pydantic import BaseModel
 
-from behaviorlab.models import GenerationConfig, LlamaCppModel, Message, ModelError, generate_structured, get_model, packaged_gguf
+from behaviorlab.models import (
+    GenerationConfig,
+    LlamaCppModel,
+    Message,
+    ModelError,
+    generate_structured,
+    get_model,
+    packaged_gguf,
+)
 
 
 class Answer(BaseModel):
@@ -17,7 +25,9 @@ def test_llamacpp_default_model_from_installed_package():
     path = packaged_gguf()
     assert path.name.endswith(".gguf") and path.stat().st_size > 50_000_000
     m = get_model("smollm2-135m", config=GenerationConfig(max_tokens=60))
-    value, comps = generate_structured(m, [Message.user("What colour is the sky? Answer in JSON.")], Answer)
+    value, comps = generate_structured(
+        m, [Message.user("What colour is the sky? Answer in JSON.")], Answer
+    )
     assert isinstance(value.colour, str)
     c = comps[-1]
     assert c.usage.input_tokens > 0 and c.usage.output_tokens > 0

@@ -53,14 +53,26 @@ def test_openai_provider_roundtrip_over_http(scripted_server, monkeypatch):
     value, comps = generate_structured(m, [Message.user("where?")], City)
     assert value.city == "Oslo"
     assert comps[0].usage.input_tokens > 0 and comps[0].latency_s > 0
-    spec = ToolSpec(name="lookup", description="Look up.", parameters={"type": "object", "properties": {"q": {"type": "string"}}})
+    spec = ToolSpec(
+        name="lookup",
+        description="Look up.",
+        parameters={"type": "object", "properties": {"q": {"type": "string"}}},
+    )
     c = m.complete([Message.user("fees?")], tools=[spec])
     assert c.tool_calls == [ToolCall(id="call_9", name="lookup", arguments={"q": "fees"})]
     # tool results travel back in OpenAI's wire format and reach the served model
-    c = m.complete([Message.user("fees?"), Message.assistant("", c.tool_calls), Message.tool("$35", "call_9", "lookup")])
+    c = m.complete(
+        [
+            Message.user("fees?"),
+            Message.assistant("", c.tool_calls),
+            Message.tool("$35", "call_9", "lookup"),
+        ]
+    )
     assert c.text == "plain"
     last = backend.calls[-1]
-    assert any(msg.role == "tool" and msg.content == "$35" and msg.tool_call_id == "call_9" for msg in last)
+    assert any(
+        msg.role == "tool" and msg.content == "$35" and msg.tool_call_id == "call_9" for msg in last
+    )
 
 
 def test_openai_provider_clear_errors(monkeypatch):

@@ -29,7 +29,13 @@ class Fare(BaseModel):
 
 
 def test_structured_output_retries_then_validates():
-    m = ScriptedModel(["not json at all", '{"cabin": "Business", "price": "abc"}', 'Sure! {"cabin": "Business", "price": 180}'])
+    m = ScriptedModel(
+        [
+            "not json at all",
+            '{"cabin": "Business", "price": "abc"}',
+            'Sure! {"cabin": "Business", "price": 180}',
+        ]
+    )
     value, completions = generate_structured(m, [Message.user("x")], Fare, retries=2)
     assert value == Fare(cabin="Business", price=180)
     assert len(completions) == 3
@@ -52,11 +58,17 @@ def test_parse_json_output_handles_fences_and_nested_braces():
 
 
 def test_prompted_tool_calls_parsed_from_text():
-    calls, err = parse_tool_calls('<tool_call>{"name": "add", "arguments": {"a": 1}}</tool_call>', {"add"})
+    calls, err = parse_tool_calls(
+        '<tool_call>{"name": "add", "arguments": {"a": 1}}</tool_call>', {"add"}
+    )
     assert err is None and calls[0].name == "add" and calls[0].arguments == {"a": 1}
-    calls, err = parse_tool_calls('<tool_call>{"name": "add", "arguments": {"a": 1}</tool_call>', {"add"})
+    calls, err = parse_tool_calls(
+        '<tool_call>{"name": "add", "arguments": {"a": 1}</tool_call>', {"add"}
+    )
     assert calls == [] and "not valid JSON" in (err or "")
-    calls, err = parse_tool_calls('<tool_call>{"name": "nope", "arguments": {}}</tool_call>', {"add"})
+    calls, err = parse_tool_calls(
+        '<tool_call>{"name": "nope", "arguments": {}}</tool_call>', {"add"}
+    )
     assert calls == [] and "unknown tool" in (err or "")
     calls, err = parse_tool_calls("The answer is 42.", {"add"})
     assert calls == [] and err is None
@@ -64,7 +76,11 @@ def test_prompted_tool_calls_parsed_from_text():
 
 def test_model_without_native_tools_gets_tools_in_prompt():
     m = ScriptedModel(['<tool_call>{"name": "add", "arguments": {"a": 2}}</tool_call>'])
-    spec = ToolSpec(name="add", description="Add.", parameters={"type": "object", "properties": {"a": {"type": "integer"}}})
+    spec = ToolSpec(
+        name="add",
+        description="Add.",
+        parameters={"type": "object", "properties": {"a": {"type": "integer"}}},
+    )
     c = m.complete([Message.system("sys"), Message.user("hi")], tools=[spec])
     assert [t.name for t in c.tool_calls] == ["add"]
     assert "add(a: integer): Add." in m.calls[0][0].content
@@ -95,7 +111,10 @@ def test_scripted_native_tool_call_reply_and_exhaustion():
 
 def test_model_ids_and_aliases():
     assert parse_model_id("smollm2-135m") == ("llamacpp", "smollm2-135m")
-    assert parse_model_id("openai/deepseek-ai/DeepSeek-V3.1") == ("openai", "deepseek-ai/DeepSeek-V3.1")
+    assert parse_model_id("openai/deepseek-ai/DeepSeek-V3.1") == (
+        "openai",
+        "deepseek-ai/DeepSeek-V3.1",
+    )
     with pytest.raises(ModelError, match="provider/model"):
         parse_model_id("nonsense")
     with pytest.raises(ModelError, match="unknown model provider"):
@@ -104,4 +123,10 @@ def test_model_ids_and_aliases():
 
 def test_generation_config_recorded_in_settings():
     m = ScriptedModel(["x"], config=GenerationConfig(temperature=0.3, max_tokens=7, seed=5))
-    assert m.settings() == {"model": "scripted/fake", "temperature": 0.3, "max_tokens": 7, "seed": 5, "stop": []}
+    assert m.settings() == {
+        "model": "scripted/fake",
+        "temperature": 0.3,
+        "max_tokens": 7,
+        "seed": 5,
+        "stop": [],
+    }

@@ -33,11 +33,10 @@ def test_store_path_that_cannot_be_created_is_a_clear_error(tmp_path):
 def test_nested_spans_with_genai_attributes(store_url):
     st = Store(store_url)
     model = ScriptedModel(["hello there"])
-    with Recorder(st) as rec:
-        with rec.span("invoke_agent demo", kind="agent") as root:
-            model.complete([Message.user("hi")])
-            with span("inner", kind="workflow"):
-                pass
+    with Recorder(st) as rec, rec.span("invoke_agent demo", kind="agent") as root:
+        model.complete([Message.user("hi")])
+        with span("inner", kind="workflow"):
+            pass
     spans = st.trace_spans(root.trace_id)
     by_name = {s.name: s for s in spans}
     assert set(by_name) == {"invoke_agent demo", "chat fake", "inner"}
@@ -114,7 +113,9 @@ def test_decorators_record_arguments_and_results(store_url):
 
 
 def test_agent_run_without_recorder_still_counts_usage():
-    agent = FunctionAgent(lambda x: ScriptedModel(["ok"]).complete([Message.user(x)]).text, name="f")
+    agent = FunctionAgent(
+        lambda x: ScriptedModel(["ok"]).complete([Message.user(x)]).text, name="f"
+    )
     r = agent.run("hello")
     assert r.output == "ok" and r.llm_calls == 1 and r.input_tokens > 0 and r.trace_id is None
 
@@ -150,7 +151,12 @@ def test_otlp_export_posts_genai_spans_to_a_collector(store_url):
             pass
 
         def do_POST(self):
-            received.append({"path": self.path, "body": json.loads(self.rfile.read(int(self.headers["Content-Length"])))})
+            received.append(
+                {
+                    "path": self.path,
+                    "body": json.loads(self.rfile.read(int(self.headers["Content-Length"]))),
+                }
+            )
             self.send_response(200)
             self.send_header("Content-Length", "2")
             self.end_headers()
@@ -159,7 +165,9 @@ def test_otlp_export_posts_genai_spans_to_a_collector(store_url):
     srv = HTTPServer(("127.0.0.1", 0), H)
     threading.Thread(target=srv.serve_forever, daemon=True).start()
     try:
-        rec = Recorder(Store(store_url), exporters=[OTLPExporter(f"http://127.0.0.1:{srv.server_address[1]}")])
+        rec = Recorder(
+            Store(store_url), exporters=[OTLPExporter(f"http://127.0.0.1:{srv.server_address[1]}")]
+        )
         with rec, rec.span("invoke_agent x", kind="agent"):
             ScriptedModel(["hi"]).complete([Message.user("q")])
     finally:

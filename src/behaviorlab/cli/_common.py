@@ -10,7 +10,14 @@ from typing import Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 from behaviorlab.store import Store, StoreError, default_url
 
@@ -18,7 +25,12 @@ from behaviorlab.store import Store, StoreError, default_url
 err = Console(stderr=True)
 out = Console()
 
-StoreOpt = typer.Option(None, "--db", envvar="BEHAVIORLAB_DB", help="Store URL or SQLite path [default: .behaviorlab/store.db]")
+StoreOpt = typer.Option(
+    None,
+    "--db",
+    envvar="BEHAVIORLAB_DB",
+    help="Store URL or SQLite path [default: .behaviorlab/store.db]",
+)
 
 
 def open_store(url: str | None) -> Store:

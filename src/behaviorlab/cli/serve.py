@@ -15,7 +15,15 @@ from typing import Any
 
 import typer
 
-from behaviorlab.models import GenerationConfig, Message, Model, ModelError, ToolCall, ToolSpec, get_model
+from behaviorlab.models import (
+    GenerationConfig,
+    Message,
+    Model,
+    ModelError,
+    ToolCall,
+    ToolSpec,
+    get_model,
+)
 
 
 def make_server(model: Model, host: str = "127.0.0.1", port: int = 0) -> ThreadingHTTPServer:
@@ -35,7 +43,9 @@ def make_server(model: Model, host: str = "127.0.0.1", port: int = 0) -> Threadi
 
         def do_GET(self) -> None:
             if self.path.rstrip("/") in ("/v1/models", "/models"):
-                self._send(200, {"object": "list", "data": [{"id": model.model_name, "object": "model"}]})
+                self._send(
+                    200, {"object": "list", "data": [{"id": model.model_name, "object": "model"}]}
+                )
             else:
                 self._send(404, {"error": {"message": f"no route {self.path}"}})
 
@@ -44,15 +54,24 @@ def make_server(model: Model, host: str = "127.0.0.1", port: int = 0) -> Threadi
                 self._send(404, {"error": {"message": f"no route {self.path}"}})
                 return
             try:
-                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
+                body = json.loads(
+                    self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}"
+                )
                 messages = [_message(m) for m in body["messages"]]
                 tools = [
-                    ToolSpec(name=t["function"]["name"], description=t["function"].get("description", ""),
-                             parameters=t["function"].get("parameters", {}))
+                    ToolSpec(
+                        name=t["function"]["name"],
+                        description=t["function"].get("description", ""),
+                        parameters=t["function"].get("parameters", {}),
+                    )
                     for t in body.get("tools") or []
                 ]
                 rf = body.get("response_format") or {}
-                schema = (rf.get("json_schema") or {}).get("schema") if rf.get("type") == "json_schema" else rf.get("schema")
+                schema = (
+                    (rf.get("json_schema") or {}).get("schema")
+                    if rf.get("type") == "json_schema"
+                    else rf.get("schema")
+                )
                 cfg = GenerationConfig(
                     temperature=float(body.get("temperature", 0.0)),
                     max_tokens=int(body.get("max_tokens", 512)),
@@ -64,39 +83,63 @@ def make_server(model: Model, host: str = "127.0.0.1", port: int = 0) -> Threadi
                 return
             try:
                 with lock:
-                    c = model.complete(messages, tools=tools or None, json_schema=schema, config=cfg)
+                    c = model.complete(
+                        messages, tools=tools or None, json_schema=schema, config=cfg
+                    )
             except ModelError as e:
                 self._send(500, {"error": {"message": str(e)}})
                 return
             msg: dict[str, Any] = {"role": "assistant", "content": c.text}
             if c.tool_calls:
                 msg["tool_calls"] = [
-                    {"id": t.id, "type": "function", "function": {"name": t.name, "arguments": json.dumps(t.arguments)}}
+                    {
+                        "id": t.id,
+                        "type": "function",
+                        "function": {"name": t.name, "arguments": json.dumps(t.arguments)},
+                    }
                     for t in c.tool_calls
                 ]
-            self._send(200, {
-                "id": c.response_id or f"chatcmpl-{uuid.uuid4().hex}",
-                "object": "chat.completion",
-                "created": int(time.time()),
-                "model": model.model_name,
-                "choices": [{"index": 0, "message": msg, "finish_reason": "tool_calls" if c.tool_calls else c.finish_reason}],
-                "usage": {
-                    "prompt_tokens": c.usage.input_tokens,
-                    "completion_tokens": c.usage.output_tokens,
-                    "total_tokens": c.usage.total_tokens,
+            self._send(
+                200,
+                {
+                    "id": c.response_id or f"chatcmpl-{uuid.uuid4().hex}",
+                    "object": "chat.completion",
+                    "created": int(time.time()),
+                    "model": model.model_name,
+                    "choices": [
+                        {
+                            "index": 0,
+                            "message": msg,
+                            "finish_reason": "tool_calls" if c.tool_calls else c.finish_reason,
+                        }
+                    ],
+                    "usage": {
+                        "prompt_tokens": c.usage.input_tokens,
+                        "completion_tokens": c.usage.output_tokens,
+                        "total_tokens": c.usage.total_tokens,
+                    },
                 },
-            })
+            )
 
     return ThreadingHTTPServer((host, port), Handler)
 
 
 def _message(m: dict[str, Any]) -> Message:
     calls = [
-        ToolCall(id=c.get("id", ""), name=c["function"]["name"], arguments=json.loads(c["function"].get("arguments") or "{}"))
+        ToolCall(
+            id=c.get("id", ""),
+            name=c["function"]["name"],
+            arguments=json.loads(c["function"].get("arguments") or "{}"),
+        )
         for c in m.get("tool_calls") or []
     ]
-    return Message(role=m["role"], content=m.get("content") or "", tool_calls=calls,
-                   tool_call_id=m.get("tool_call_id"), name=m.get("name"))
+    return Message(
+        role=m["role"],
+        content=m.get("content") or "",
+        tool_calls=calls,
+        tool_call_id=m.get("tool_call_id"),
+        name=m.get("name"),
+    )
 
 
 def serve(

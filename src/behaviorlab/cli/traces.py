@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 from rich.tree import Tree
 
-from behaviorlab.cli._common import StoreOpt, err, fail, open_store, print_json, out
+from behaviorlab.cli._common import StoreOpt, fail, open_store, out, print_json
 from behaviorlab.trace import SpanRecord
 
 app = typer.Typer(help="Browse recorded traces.", no_args_is_help=True)
@@ -24,7 +24,9 @@ def _short(text: str | None, width: int) -> str:
 @app.command("list")
 def list_cmd(
     limit: int = typer.Option(20, "--limit", "-n"),
-    name: str | None = typer.Option(None, "--name", help="Only root spans whose name contains this"),
+    name: str | None = typer.Option(
+        None, "--name", help="Only root spans whose name contains this"
+    ),
     as_json: bool = typer.Option(False, "--json"),
     db: str | None = StoreOpt,
 ) -> None:
@@ -36,7 +38,18 @@ def list_cmd(
         print_json([{**_span_json(r), "totals": totals[r.trace_id]} for r in roots])
         return
     t = Table(title=f"traces in {store.url}")
-    for col in ("trace", "when", "name", "status", "ms", "llm", "tools", "tokens", "cost $", "output"):
+    for col in (
+        "trace",
+        "when",
+        "name",
+        "status",
+        "ms",
+        "llm",
+        "tools",
+        "tokens",
+        "cost $",
+        "output",
+    ):
         t.add_column(col)
     for r in roots:
         tt = totals[r.trace_id]
@@ -81,7 +94,9 @@ def show_cmd(
     tree = Tree(f"[bold]trace {spans[0].trace_id}")
 
     def add(node: Tree, s: SpanRecord) -> None:
-        colour = {"agent": "cyan", "llm": "magenta", "tool": "yellow", "anomaly": "red"}.get(s.kind, "white")
+        colour = {"agent": "cyan", "llm": "magenta", "tool": "yellow", "anomaly": "red"}.get(
+            s.kind, "white"
+        )
         bits = [f"[{colour}]{s.name}[/]", f"{s.duration_ms:.1f} ms"]
         if s.input_tokens or s.output_tokens:
             bits.append(f"tokens {s.input_tokens}+{s.output_tokens}")

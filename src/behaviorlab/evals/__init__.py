@@ -1,6 +1,12 @@
 """Evaluate, compare, gate: the harness, scorers, metrics, paired statistics and history."""
 
-from behaviorlab.evals._compare import CompareReport, HistorySeries, compare_evals, history, paired_data
+from behaviorlab.evals._compare import (
+    CompareReport,
+    HistorySeries,
+    compare_evals,
+    history,
+    paired_data,
+)
 from behaviorlab.evals._gate import (
     Check,
     Comparison,

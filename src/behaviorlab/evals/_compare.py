@@ -58,13 +58,19 @@ class CompareReport(BaseModel):
 
 
 def compare_evals(
-    store: Store, baseline_id: str, candidate_id: str, criteria: GateCriteria | None = None, seed: int = 0
+    store: Store,
+    baseline_id: str,
+    candidate_id: str,
+    criteria: GateCriteria | None = None,
+    seed: int = 0,
 ) -> CompareReport:
     crit = criteria or GateCriteria()
     brec, bdata = paired_data(store, baseline_id)
     crec, cdata = paired_data(store, candidate_id)
     comparison = compare_paired(bdata, cdata, crit, seed=seed)
-    return CompareReport(baseline=brec, candidate=crec, comparison=comparison, decision=decide(comparison, crit))
+    return CompareReport(
+        baseline=brec, candidate=crec, comparison=comparison, decision=decide(comparison, crit)
+    )
 
 
 class HistoryPoint(BaseModel):
@@ -110,7 +116,10 @@ def history(store: Store, task: str | None, metric: str = "accuracy") -> list[Hi
         ph = rec.config.get("prompt_hash")
         key = f"{rec.task} · {rec.agent} · {rec.model} · L{level if level is not None else '*'} · {ph or '-'}"
         s = series.setdefault(
-            key, HistorySeries(key=key, agent=rec.agent, model=rec.model, level=level, prompt_hash=ph, points=[])
+            key,
+            HistorySeries(
+                key=key, agent=rec.agent, model=rec.model, level=level, prompt_hash=ph, points=[]
+            ),
         )
         s.points.append(
             HistoryPoint(

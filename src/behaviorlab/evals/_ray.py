@@ -26,7 +26,9 @@ class _ListStore:
         self.spans.extend(spans)
 
 
-def _remote_job(config_json: str, eval_id: str, scenario_json: str, repeat: int, model_kwargs: dict[str, Any]) -> tuple[str, list[SpanRecord]]:
+def _remote_job(
+    config_json: str, eval_id: str, scenario_json: str, repeat: int, model_kwargs: dict[str, Any]
+) -> tuple[str, list[SpanRecord]]:
     from behaviorlab.evals._runner import EvalConfig, agent_factory, run_one
     from behaviorlab.tasks._base import Scenario, get_task
 
@@ -34,10 +36,19 @@ def _remote_job(config_json: str, eval_id: str, scenario_json: str, repeat: int,
     task = get_task(config.task)
     key = config.config_hash()
     if key not in _AGENTS:
-        _AGENTS[key] = agent_factory(task, config.agent, config.model, model_kwargs, config.options)()
+        _AGENTS[key] = agent_factory(
+            task, config.agent, config.model, model_kwargs, config.options
+        )()
     sink = _ListStore()
     with Recorder(sink):  # type: ignore[arg-type]
-        record = run_one(task, _AGENTS[key], Scenario.model_validate_json(scenario_json), repeat, eval_id, config.budget)
+        record = run_one(
+            task,
+            _AGENTS[key],
+            Scenario.model_validate_json(scenario_json),
+            repeat,
+            eval_id,
+            config.budget,
+        )
     return record.model_dump_json(), sink.spans
 
 
@@ -57,7 +68,9 @@ def run_on_ray(
         ray.init(num_cpus=max(1, config.workers), include_dashboard=False, log_to_driver=False)
     remote = ray.remote(_remote_job)
     cfg = config.model_dump_json()
-    pending = [remote.remote(cfg, eval_id, sc.model_dump_json(), r, model_kwargs or {}) for sc, r in todo]
+    pending = [
+        remote.remote(cfg, eval_id, sc.model_dump_json(), r, model_kwargs or {}) for sc, r in todo
+    ]
     while pending:
         done, pending = ray.wait(pending, num_returns=1)
         record_json, spans = ray.get(done[0])

@@ -37,7 +37,9 @@ def parse_number(text: Any) -> float | None:
         return None
 
 
-def numeric_match(answer: Any, expected: Any, *, abs_tol: float = 0.01, rel_tol: float = 0.0) -> bool:
+def numeric_match(
+    answer: Any, expected: Any, *, abs_tol: float = 0.01, rel_tol: float = 0.0
+) -> bool:
     a, e = parse_number(answer), parse_number(expected)
     if a is None or e is None:
         return False
@@ -84,7 +86,9 @@ def tool_selection(used: Iterable[str], expected: Iterable[str]) -> ToolSelectio
         p = tp / len(u) if u else 0.0
         r = tp / len(e) if e else 0.0
         f = 2 * p * r / (p + r) if p + r else 0.0
-    return ToolSelection(precision=p, recall=r, f1=f, true_positives=tp, used=sorted(u), expected=sorted(e))
+    return ToolSelection(
+        precision=p, recall=r, f1=f, true_positives=tp, used=sorted(u), expected=sorted(e)
+    )
 
 
 ScorerFn = Callable[[Any, Any], bool | float]

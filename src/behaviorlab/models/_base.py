@@ -82,7 +82,9 @@ class Model(ABC):
             wall0, cpu0 = time.perf_counter(), time.process_time()
             if tools and not self.supports_tools:
                 prompted = with_tools_prompt(messages, tools)
-                completion = self._complete(prompted, tools=None, json_schema=json_schema, config=cfg)
+                completion = self._complete(
+                    prompted, tools=None, json_schema=json_schema, config=cfg
+                )
                 if not completion.tool_calls:
                     completion.tool_calls, completion.tool_parse_error = parse_tool_calls(
                         completion.text, {t.name for t in tools}
@@ -115,7 +117,11 @@ class Model(ABC):
                 {
                     "gen_ai.response.model": completion.model,
                     "gen_ai.response.finish_reasons": [completion.finish_reason],
-                    **({"gen_ai.response.id": completion.response_id} if completion.response_id else {}),
+                    **(
+                        {"gen_ai.response.id": completion.response_id}
+                        if completion.response_id
+                        else {}
+                    ),
                 }
             )
         _context.tally_llm(completion)

@@ -47,7 +47,7 @@ class LlamaCppModel(Model):
         self,
         model: str = "smollm2-135m",
         *,
-        n_ctx: int = 4096,
+        n_ctx: int = 8192,
         n_threads: int | None = None,
         constrained: bool = True,
         **kw: Any,
@@ -62,7 +62,12 @@ class LlamaCppModel(Model):
         self._lock = threading.Lock()
 
     def settings(self) -> dict[str, Any]:
-        return {**super().settings(), "path": str(self.path), "n_ctx": self.n_ctx, "constrained": self.constrained}
+        return {
+            **super().settings(),
+            "path": str(self.path),
+            "n_ctx": self.n_ctx,
+            "constrained": self.constrained,
+        }
 
     def _load(self) -> Any:
         if self._llm is None:

@@ -11,7 +11,14 @@ import httpx
 
 from behaviorlab.models._base import Model
 from behaviorlab.models._errors import ModelError
-from behaviorlab.models._types import Completion, GenerationConfig, Message, ToolCall, ToolSpec, Usage
+from behaviorlab.models._types import (
+    Completion,
+    GenerationConfig,
+    Message,
+    ToolCall,
+    ToolSpec,
+    Usage,
+)
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 
@@ -33,7 +40,9 @@ class OpenAIModel(Model):
         **kw: Any,
     ) -> None:
         super().__init__(model, **kw)
-        self.base_url = (base_url or os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
+        self.base_url = (base_url or os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL).rstrip(
+            "/"
+        )
         self.api_key_env = api_key_env
         self.timeout_s = timeout_s
         self.max_retries = max_retries
@@ -48,7 +57,9 @@ class OpenAIModel(Model):
         if self._client is None:
             key = os.environ.get(self.api_key_env, "")
             headers = {"Authorization": f"Bearer {key}"} if key else {}
-            self._client = httpx.Client(base_url=self.base_url, headers=headers, timeout=self.timeout_s)
+            self._client = httpx.Client(
+                base_url=self.base_url, headers=headers, timeout=self.timeout_s
+            )
         return self._client
 
     def _complete(
@@ -115,10 +126,14 @@ class OpenAIModel(Model):
                     try:
                         return r.json()  # type: ignore[no-any-return]
                     except json.JSONDecodeError as e:
-                        raise ModelError(f"{self.base_url}{path} returned non-JSON: {r.text[:300]!r}") from e
+                        raise ModelError(
+                            f"{self.base_url}{path} returned non-JSON: {r.text[:300]!r}"
+                        ) from e
                 retryable = r.status_code == 429 or r.status_code >= 500
                 if not retryable or attempt == self.max_retries:
-                    raise ModelError(f"{self.base_url}{path} answered HTTP {r.status_code}: {r.text[:300]}")
+                    raise ModelError(
+                        f"{self.base_url}{path} answered HTTP {r.status_code}: {r.text[:300]}"
+                    )
             time.sleep(delay)
             delay *= 2
         raise AssertionError("unreachable")
@@ -133,7 +148,11 @@ def _wire_message(m: Message) -> dict[str, Any]:
     d: dict[str, Any] = {"role": m.role, "content": m.content}
     if m.tool_calls:
         d["tool_calls"] = [
-            {"id": c.id, "type": "function", "function": {"name": c.name, "arguments": c.arguments_json()}}
+            {
+                "id": c.id,
+                "type": "function",
+                "function": {"name": c.name, "arguments": c.arguments_json()},
+            }
             for c in m.tool_calls
         ]
     if m.tool_call_id:

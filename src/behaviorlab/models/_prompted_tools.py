@@ -46,7 +46,9 @@ def with_tools_prompt(messages: list[Message], tools: list[ToolSpec]) -> list[Me
             out.append(Message.user(f"Tool {m.name} returned: {m.content}"))
         elif m.role == "assistant" and m.tool_calls:
             calls = "\n".join(
-                "<tool_call>" + json.dumps({"name": c.name, "arguments": c.arguments}) + "</tool_call>"
+                "<tool_call>"
+                + json.dumps({"name": c.name, "arguments": c.arguments})
+                + "</tool_call>"
                 for c in m.tool_calls
             )
             out.append(Message.assistant(((m.content + "\n") if m.content else "") + calls))
@@ -55,7 +57,9 @@ def with_tools_prompt(messages: list[Message], tools: list[ToolSpec]) -> list[Me
     return out
 
 
-def parse_tool_calls(text: str, tool_names: set[str], id_prefix: str = "call") -> tuple[list[ToolCall], str | None]:
+def parse_tool_calls(
+    text: str, tool_names: set[str], id_prefix: str = "call"
+) -> tuple[list[ToolCall], str | None]:
     """Tool calls found in ``text`` and, if the text tried to call a tool but failed, why."""
     candidates = [m.group(1) for m in _TAGGED.finditer(text)]
     tagged = bool(candidates)
@@ -70,7 +74,10 @@ def parse_tool_calls(text: str, tool_names: set[str], id_prefix: str = "call") -
             data = json.loads(raw)
         except json.JSONDecodeError as e:
             if tagged:
-                return [], f"the tool call is not valid JSON ({e.msg} at position {e.pos}): {raw[:200]}"
+                return (
+                    [],
+                    f"the tool call is not valid JSON ({e.msg} at position {e.pos}): {raw[:200]}",
+                )
             return [], None
         if not isinstance(data, dict) or "name" not in data:
             if tagged:

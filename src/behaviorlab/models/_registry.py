@@ -32,7 +32,9 @@ def provider_class(name: str) -> type[Model]:
                 cls = ep.load()
                 break
         else:
-            known = sorted({*_BUILTIN, *(e.name for e in entry_points(group="behaviorlab.providers"))})
+            known = sorted(
+                {*_BUILTIN, *(e.name for e in entry_points(group="behaviorlab.providers"))}
+            )
             raise ModelError(f"unknown model provider {name!r}; known: {', '.join(known)}")
     else:
         import importlib

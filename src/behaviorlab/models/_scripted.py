@@ -7,7 +7,14 @@ from typing import Any, ClassVar
 
 from behaviorlab.models._base import Model
 from behaviorlab.models._errors import ModelError
-from behaviorlab.models._types import Completion, GenerationConfig, Message, ToolCall, ToolSpec, Usage
+from behaviorlab.models._types import (
+    Completion,
+    GenerationConfig,
+    Message,
+    ToolCall,
+    ToolSpec,
+    Usage,
+)
 
 Reply = str | Completion | ToolCall | list[ToolCall] | Callable[[list[Message]], "str | Completion"]
 
@@ -24,7 +31,9 @@ class ScriptedModel(Model):
     supports_tools: ClassVar[bool] = False
     local: ClassVar[bool] = True
 
-    def __init__(self, replies: Sequence[Reply] = (), *, cycle: bool = False, name: str = "fake", **kw: Any) -> None:
+    def __init__(
+        self, replies: Sequence[Reply] = (), *, cycle: bool = False, name: str = "fake", **kw: Any
+    ) -> None:
         super().__init__(name, **kw)
         self.replies = list(replies)
         self.cycle = cycle
@@ -51,7 +60,9 @@ class ScriptedModel(Model):
         if isinstance(reply, Completion):
             out = reply.model_copy(deep=True)
             if not out.usage.input_tokens:
-                out.usage = Usage(input_tokens=prompt_tokens, output_tokens=max(1, len(out.text.split())))
+                out.usage = Usage(
+                    input_tokens=prompt_tokens, output_tokens=max(1, len(out.text.split()))
+                )
             return out
         if isinstance(reply, ToolCall):
             reply = [reply]

@@ -44,7 +44,9 @@ def load_causal_lm(source: str | Path, *, dtype: str = "float32") -> tuple[Any, 
         model_dir = src  # a hub id; only works where a hub is reachable
     try:
         tok = tf.AutoTokenizer.from_pretrained(model_dir, **kwargs)
-        model = tf.AutoModelForCausalLM.from_pretrained(model_dir, dtype=getattr(torch, dtype), **kwargs)
+        model = tf.AutoModelForCausalLM.from_pretrained(
+            model_dir, dtype=getattr(torch, dtype), **kwargs
+        )
     except (OSError, ValueError) as e:
         raise ModelError(f"cannot load {src!r} with transformers: {e}") from e
     if tok.pad_token is None:
@@ -81,7 +83,9 @@ class TransformersModel(Model):
         self._lock = threading.Lock()
 
     @classmethod
-    def from_loaded(cls, model: Any, tokenizer: Any, name: str = "in-memory", **kw: Any) -> TransformersModel:
+    def from_loaded(
+        cls, model: Any, tokenizer: Any, name: str = "in-memory", **kw: Any
+    ) -> TransformersModel:
         self = cls.__new__(cls)
         Model.__init__(self, name, **kw)
         self.source, self.dtype = name, "float32"
@@ -108,8 +112,13 @@ class TransformersModel(Model):
         torch, _ = _require()
         with self._lock:
             model, tok = self._load()
-            chat = [{"role": m.role if m.role != "tool" else "user", "content": m.content} for m in messages]
-            ids = tok.apply_chat_template(chat, add_generation_prompt=True, return_tensors="pt", return_dict=True)
+            chat = [
+                {"role": m.role if m.role != "tool" else "user", "content": m.content}
+                for m in messages
+            ]
+            ids = tok.apply_chat_template(
+                chat, add_generation_prompt=True, return_tensors="pt", return_dict=True
+            )
             input_ids = ids["input_ids"]
             gen: dict[str, Any] = {
                 "max_new_tokens": config.max_tokens,

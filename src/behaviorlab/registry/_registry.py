@@ -48,7 +48,9 @@ class ModelRegistry:
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    def register(self, name: str, path: str | Path, manifest: dict[str, Any], kind: str) -> ModelVersion:
+    def register(
+        self, name: str, path: str | Path, manifest: dict[str, Any], kind: str
+    ) -> ModelVersion:
         with self.store.engine.begin() as conn:
             last = conn.execute(
                 select(func.max(s.model_versions.c.version)).where(s.model_versions.c.name == name)
@@ -96,13 +98,19 @@ class ModelRegistry:
                 v = int(sel)
             else:
                 v = conn.execute(
-                    select(func.max(s.model_versions.c.version)).where(s.model_versions.c.name == name)
+                    select(func.max(s.model_versions.c.version)).where(
+                        s.model_versions.c.name == name
+                    )
                 ).scalar()
-            row = conn.execute(
-                select(s.model_versions).where(
-                    and_(s.model_versions.c.name == name, s.model_versions.c.version == v)
+            row = (
+                conn.execute(
+                    select(s.model_versions).where(
+                        and_(s.model_versions.c.name == name, s.model_versions.c.version == v)
+                    )
                 )
-            ).mappings().first()
+                .mappings()
+                .first()
+            )
         if row is None:
             raise RegistryError(f"no model {ref!r} in the registry")
         return _mv(row)
@@ -127,7 +135,9 @@ class ModelRegistry:
             ).rowcount
             if not done:
                 conn.execute(
-                    insert(s.model_aliases).values(name=name, alias=alias, version=version, updated_at=now)
+                    insert(s.model_aliases).values(
+                        name=name, alias=alias, version=version, updated_at=now
+                    )
                 )
 
     def record_decision(self, d: Decision) -> None:

@@ -62,7 +62,9 @@ class Task(ABC):
     @abstractmethod
     def score(self, scenario: Scenario, result: Result) -> Score: ...
 
-    def agent(self, name: str, model: Model | None, options: ScenarioOptions | None = None) -> Agent:
+    def agent(
+        self, name: str, model: Model | None, options: ScenarioOptions | None = None
+    ) -> Agent:
         factory = self.agent_factories.get(name)
         if factory is None:
             raise KeyError(

@@ -3,9 +3,9 @@
 from behaviorlab.trace._context import (
     Budget,
     BudgetExceeded,
-    budget,
     Tally,
     ToolCallRecord,
+    budget,
     current_recorder,
     current_span,
     current_tally,
@@ -19,7 +19,6 @@ from behaviorlab.trace._span import NullSpan, Span, SpanRecord
 __all__ = [
     "Budget",
     "BudgetExceeded",
-    "budget",
     "NullSpan",
     "OTLPExporter",
     "Recorder",
@@ -28,6 +27,7 @@ __all__ = [
     "SpanRecord",
     "Tally",
     "ToolCallRecord",
+    "budget",
     "current_recorder",
     "current_span",
     "current_tally",

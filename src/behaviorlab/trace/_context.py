@@ -72,11 +72,15 @@ class Budget:
         if self.max_tokens is not None and self.tokens > self.max_tokens:
             raise BudgetExceeded(f"token budget exceeded: {self.tokens} > {self.max_tokens}")
         if self.max_cost_usd is not None and self.cost_usd > self.max_cost_usd:
-            raise BudgetExceeded(f"cost budget exceeded: ${self.cost_usd:.4f} > ${self.max_cost_usd:.4f}")
+            raise BudgetExceeded(
+                f"cost budget exceeded: ${self.cost_usd:.4f} > ${self.max_cost_usd:.4f}"
+            )
         if self.timeout_s is not None:
             elapsed = time.perf_counter() - self.started
             if elapsed > self.timeout_s:
-                raise BudgetExceeded(f"time budget exceeded: {elapsed:.1f}s > {self.timeout_s:.1f}s")
+                raise BudgetExceeded(
+                    f"time budget exceeded: {elapsed:.1f}s > {self.timeout_s:.1f}s"
+                )
 
 
 _budget: contextvars.ContextVar[Budget | None] = contextvars.ContextVar(

@@ -68,14 +68,29 @@ def to_otlp_json(spans: list[SpanRecord], service_name: str = "behaviorlab") -> 
 class OTLPExporter:
     """Posts each flushed batch to ``{endpoint}/v1/traces`` as OTLP JSON."""
 
-    def __init__(self, endpoint: str = "http://127.0.0.1:4318", *, headers: dict[str, str] | None = None,
-                 service_name: str = "behaviorlab", timeout_s: float = 10.0) -> None:
-        self.url = endpoint.rstrip("/") + ("" if endpoint.rstrip("/").endswith("/v1/traces") else "/v1/traces")
+    def __init__(
+        self,
+        endpoint: str = "http://127.0.0.1:4318",
+        *,
+        headers: dict[str, str] | None = None,
+        service_name: str = "behaviorlab",
+        timeout_s: float = 10.0,
+    ) -> None:
+        self.url = endpoint.rstrip("/") + (
+            "" if endpoint.rstrip("/").endswith("/v1/traces") else "/v1/traces"
+        )
         self.headers = headers or {}
         self.service_name = service_name
         self.timeout_s = timeout_s
 
     def export(self, spans: list[SpanRecord]) -> None:
-        r = httpx.post(self.url, json=to_otlp_json(spans, self.service_name), headers=self.headers, timeout=self.timeout_s)
+        r = httpx.post(
+            self.url,
+            json=to_otlp_json(spans, self.service_name),
+            headers=self.headers,
+            timeout=self.timeout_s,
+        )
         if r.status_code >= 300:
-            raise RuntimeError(f"OTLP export to {self.url} failed: HTTP {r.status_code} {r.text[:200]}")
+            raise RuntimeError(
+                f"OTLP export to {self.url} failed: HTTP {r.status_code} {r.text[:200]}"
+            )

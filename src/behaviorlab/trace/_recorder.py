@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import functools
 import threading
-import warnings
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar

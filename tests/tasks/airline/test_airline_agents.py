@@ -27,15 +27,33 @@ def _extraction_from_text(messages: list[Message]) -> str:
     """A model stand-in whose reply is a pure function of the passenger text it is shown."""
     text = _text_of(messages)
     price = int(re.findall(r"\$(\d+)", text)[-1])
-    bags = [dict(zip(("length", "width", "height", "weight"), map(int, m), strict=True)) for m in _BAG.findall(text)][1:]
-    return json.dumps({"customer_class": "Main Cabin", "origin_city": "Boston", "destination_city": "Paris",
-                       "ticket_price": price, "checked_bags": bags})
+    bags = [
+        dict(zip(("length", "width", "height", "weight"), map(int, m), strict=True))
+        for m in _BAG.findall(text)
+    ][1:]
+    return json.dumps(
+        {
+            "customer_class": "Main Cabin",
+            "origin_city": "Boston",
+            "destination_city": "Paris",
+            "ticket_price": price,
+            "checked_bags": bags,
+        }
+    )
 
 
 def _l3_reply(messages: list[Message]) -> Completion | str:
     user = next(m.content for m in messages if m.role == "user")
     if not any(m.role in ("tool", "assistant") for m in messages):
-        return Completion(tool_calls=[ToolCall(id="c1", name="calculator", arguments={"expression": " + ".join(re.findall(r"\$(\d+)", user))})])
+        return Completion(
+            tool_calls=[
+                ToolCall(
+                    id="c1",
+                    name="calculator",
+                    arguments={"expression": " + ".join(re.findall(r"\$(\d+)", user))},
+                )
+            ]
+        )
     return f"Final Answer: {messages[-1].content.split()[-1]}"
 
 
@@ -48,9 +66,15 @@ def _strip_info(src: Path, dst: Path) -> Path:
     out = dst / "airline" / "synthesized_problems"
     out.mkdir(parents=True)
     for level in (0, 1, 2):
-        lines = (src / "airline" / "synthesized_problems" / f"comp_{level}.jsonl").read_text().splitlines()
+        lines = (
+            (src / "airline" / "synthesized_problems" / f"comp_{level}.jsonl")
+            .read_text()
+            .splitlines()
+        )
         rows = [json.loads(line) for line in lines if line.strip()]
-        out.joinpath(f"comp_{level}.jsonl").write_text("".join(json.dumps({"prompt": r["prompt"]}) + "\n" for r in rows))
+        out.joinpath(f"comp_{level}.jsonl").write_text(
+            "".join(json.dumps({"prompt": r["prompt"]}) + "\n" for r in rows)
+        )
     return dst
 
 
@@ -116,12 +140,19 @@ def test_malformed_row_names_file_and_line(rulearena_dir, tmp_path):
 
 def test_garbage_model_gives_recorded_errors_and_keeps_runs(rulearena_dir, store_url):
     st = Store(store_url)
-    cfg = EvalConfig(task="airline", agent="l1", options=ScenarioOptions(level=0, n=3, data_dir=str(rulearena_dir)))
+    cfg = EvalConfig(
+        task="airline",
+        agent="l1",
+        options=ScenarioOptions(level=0, n=3, data_dir=str(rulearena_dir)),
+    )
     task = get_task("airline")
     run = run_eval(cfg, st, factory=lambda: make_l1(ScriptedModel(["<<garbage>>"], cycle=True)))
     rows = load_results(st, run.record.eval_id)
     assert len(rows) == 3 and not any(r.correct for r in rows)
-    assert all("StructuredOutputError" in (r.error or "") and "<<garbage>>" in (r.error or "") for r in rows)
+    assert all(
+        "StructuredOutputError" in (r.error or "") and "<<garbage>>" in (r.error or "")
+        for r in rows
+    )
     # each failed run still has its trace: agent → ptool → 3 chat attempts
     spans = st.trace_spans(rows[0].trace_id)
     assert [s.kind for s in spans].count("llm") == 3

@@ -24,8 +24,12 @@ def _tree(st: Store, trace_id: str) -> dict[str, list]:
 def test_l1_on_smollm2_records_agent_ptool_chat_tree(rulearena_dir, store_url):
     st = Store(store_url)
     model = get_model("smollm2-135m", config=GenerationConfig(max_tokens=400))
-    cfg = EvalConfig(task="airline", agent="l1", model="smollm2-135m",
-                     options=ScenarioOptions(level=0, n=2, data_dir=str(rulearena_dir)))
+    cfg = EvalConfig(
+        task="airline",
+        agent="l1",
+        model="smollm2-135m",
+        options=ScenarioOptions(level=0, n=2, data_dir=str(rulearena_dir)),
+    )
     run = run_eval(cfg, st, factory=lambda: make_l1(model))
     rows = load_results(st, run.record.eval_id)
     assert len(rows) == 2
@@ -46,8 +50,12 @@ def test_l1_on_smollm2_records_agent_ptool_chat_tree(rulearena_dir, store_url):
 def test_l3_on_smollm2_records_agent_step_chat_tree(rulearena_dir, store_url):
     st = Store(store_url)
     model = get_model("smollm2-135m", config=GenerationConfig(max_tokens=160))
-    cfg = EvalConfig(task="airline", agent="l3", model="smollm2-135m",
-                     options=ScenarioOptions(level=0, n=1, data_dir=str(rulearena_dir)))
+    cfg = EvalConfig(
+        task="airline",
+        agent="l3",
+        model="smollm2-135m",
+        options=ScenarioOptions(level=0, n=1, data_dir=str(rulearena_dir)),
+    )
     run = run_eval(cfg, st, factory=lambda: make_l3(model, max_steps=3))
     (row,) = load_results(st, run.record.eval_id)
     assert row.input_tokens > 0 and 1 <= row.llm_calls <= 3
@@ -57,7 +65,9 @@ def test_l3_on_smollm2_records_agent_step_chat_tree(rulearena_dir, store_url):
     steps = [s for s in t["spans"] if s.name.startswith("step ")]
     assert steps and all(s.parent_id == root.span_id for s in steps)
     chats = [s for s in t["spans"] if s.kind == "llm"]
-    assert len(chats) == row.llm_calls and all(t["by_id"][c.parent_id].name.startswith("step ") for c in chats)
+    assert len(chats) == row.llm_calls and all(
+        t["by_id"][c.parent_id].name.startswith("step ") for c in chats
+    )
     assert all(c.input_tokens > 0 for c in chats)
     # tools the model managed to call hang under their step too
     for tool_span in (s for s in t["spans"] if s.kind == "tool"):

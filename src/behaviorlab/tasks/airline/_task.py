@@ -6,11 +6,23 @@ from typing import Any, ClassVar
 
 from behaviorlab.agents import Result
 from behaviorlab.evals._scorers import parse_number
-from behaviorlab.tasks._base import AgentFactory, Scenario, ScenarioOptions, Score, Task, register_task
+from behaviorlab.tasks._base import (
+    AgentFactory,
+    Scenario,
+    ScenarioOptions,
+    Score,
+    Task,
+    register_task,
+)
 from behaviorlab.tasks.airline import _agents
 from behaviorlab.tasks.airline._calculator import total_cost
 from behaviorlab.tasks.airline._data import AirlineProblem, load_rulearena
-from behaviorlab.tasks.airline._generator import ALL_TEMPLATES, HELDOUT_TEMPLATES, TRAIN_TEMPLATES, generate_problems
+from behaviorlab.tasks.airline._generator import (
+    ALL_TEMPLATES,
+    HELDOUT_TEMPLATES,
+    TRAIN_TEMPLATES,
+    generate_problems,
+)
 
 SOURCES = ("rulearena", "generated", "generated-heldout", "generated-all")
 
@@ -58,7 +70,9 @@ def load_problems(options: ScenarioOptions) -> list[AirlineProblem]:
                 "generated-all": ALL_TEMPLATES,
             }[source]
             problems.extend(
-                generate_problems(options.n or 100, seed=options.seed, level=lvl, templates=list(templates))
+                generate_problems(
+                    options.n or 100, seed=options.seed, level=lvl, templates=list(templates)
+                )
             )
     return problems
 
@@ -84,7 +98,12 @@ class AirlineTask(Task):
     """RuleArena airline baggage fees. ``-n`` counts per level; no level means levels 0-2."""
 
     name: ClassVar[str] = "airline"
-    agent_factories: ClassVar[dict[str, AgentFactory]] = {"l0": _l0, "l1": _l1, "l3": _l3, "cot": _cot}
+    agent_factories: ClassVar[dict[str, AgentFactory]] = {
+        "l0": _l0,
+        "l1": _l1,
+        "l3": _l3,
+        "cot": _cot,
+    }
     model_free_agents: ClassVar[frozenset[str]] = frozenset({"l0"})
 
     def scenarios(self, options: ScenarioOptions) -> list[Scenario]:
