@@ -14,6 +14,7 @@ from behaviorlab.evals._gate import (
     GateDecision,
     PairedData,
     PairedRow,
+    RatioMetric,
     compare_paired,
     decide,
 )
@@ -70,6 +71,7 @@ __all__ = [
     "HistorySeries",
     "PairedData",
     "PairedRow",
+    "RatioMetric",
     "RunRecord",
     "ToolSelection",
     "agent_factory",

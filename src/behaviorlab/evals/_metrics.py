@@ -85,7 +85,8 @@ def compute_metrics(rows: Sequence[RunRecord]) -> EvalMetrics:
     rs = [r.scores["tool_recall"] for r in rows if "tool_recall" in r.scores]
     answered: dict[str, int] = defaultdict(int)
     for r in rows:
-        answered[str(r.extra.get("level_answered") or "?") if not r.declined else "declined"] += 1
+        lvl = r.extra.get("level_answered")
+        answered["declined" if r.declined else ("?" if lvl is None else str(lvl))] += 1
     n = len(rows)
     return EvalMetrics(
         runs=n,

@@ -1,0 +1,25 @@
+"""Evaluation reports: a self-contained HTML page with charts, plus Markdown and JSON twins."""
+
+from behaviorlab.report._build import build_report, write_report
+from behaviorlab.report._charts import Chart, all_charts
+from behaviorlab.report._data import ABSection, EvalSection, ReportData, collect_report
+from behaviorlab.report._html import render_html
+from behaviorlab.report._tables import Table, all_tables
+from behaviorlab.report._text import render_json, render_markdown, report_dict
+
+__all__ = [
+    "ABSection",
+    "Chart",
+    "EvalSection",
+    "ReportData",
+    "Table",
+    "all_charts",
+    "all_tables",
+    "build_report",
+    "collect_report",
+    "render_html",
+    "render_json",
+    "render_markdown",
+    "report_dict",
+    "write_report",
+]
