@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -50,13 +51,16 @@ def _cli(*args: str) -> list[str]:
 
 
 def _count(db: Path) -> int:
+    """Read-only peek at the running evaluation's store (never migrates it)."""
     if not db.exists():
         return 0
-    st = Store(f"sqlite:///{db}")
-    with st.engine.connect() as c:
-        n = c.exec_driver_sql("select count(*) from results").scalar()
-    st.close()
-    return int(n or 0)
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30)
+    try:
+        return int(con.execute("select count(*) from results").fetchone()[0])
+    except sqlite3.OperationalError:  # tables not created yet
+        return 0
+    finally:
+        con.close()
 
 
 def test_sigkill_then_resume_gives_exactly_one_result_per_scenario_repeat(tmp_path):

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, insert, select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
 from behaviorlab.store import _schema as s
 from behaviorlab.store._migrations import MIGRATIONS
@@ -85,26 +85,35 @@ class Store:
         return max(rows, default=0)
 
     def migrate(self) -> list[int]:
-        """Apply every migration newer than the store's version; returns those applied."""
+        """Apply every migration newer than the store's version; returns those applied.
+
+        Safe when several processes open a new store at once: a migration that fails because
+        another process applied it first is re-checked against the recorded version.
+        """
         applied: list[int] = []
-        try:
-            with self.engine.begin() as conn:
-                if not self.engine.dialect.has_table(conn, "schema_version"):
-                    s.schema_version.create(conn)
-            current = self.version()
-            for number, name, fn in MIGRATIONS:
-                if number <= current:
-                    continue
+        for attempt in range(20):
+            try:
                 with self.engine.begin() as conn:
-                    fn(conn)
-                    conn.execute(
-                        insert(s.schema_version).values(
-                            version=number, name=name, applied_at=time.time()
+                    if not self.engine.dialect.has_table(conn, "schema_version"):
+                        s.schema_version.create(conn)
+                current = self.version()
+                for number, name, fn in MIGRATIONS:
+                    if number <= current:
+                        continue
+                    with self.engine.begin() as conn:
+                        fn(conn)
+                        conn.execute(
+                            insert(s.schema_version).values(
+                                version=number, name=name, applied_at=time.time()
+                            )
                         )
-                    )
-                applied.append(number)
-        except OperationalError as e:
-            raise StoreError(f"cannot migrate store {self.url!r}: {e.orig}") from e
+                    applied.append(number)
+                    current = number
+                return applied
+            except (OperationalError, ProgrammingError, IntegrityError) as e:
+                if attempt == 19 or not _raced(e):
+                    raise StoreError(f"cannot migrate store {self.url!r}: {getattr(e, 'orig', e)}") from e
+                time.sleep(0.05 * (attempt + 1))  # another process is migrating: wait, re-read
         return applied
 
     # spans ---------------------------------------------------------------
@@ -162,6 +171,11 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def _raced(e: Exception) -> bool:
+    msg = str(getattr(e, "orig", e)).lower()
+    return any(k in msg for k in ("already exists", "locked", "duplicate", "unique constraint"))
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
