@@ -22,7 +22,7 @@ def main() -> None:
         m = compute_metrics(rows)
         lvl = rec.config.get("options", {}).get("level")
         print(
-            f"| {rec.agent} | {rec.model} | {lvl} | {m.scenarios} × {m.repeats} | {m.accuracy.fmt()} | "
+            f"| {rec.agent} | {'llamacpp/smollm2-135m' if rec.model == 'default' else rec.model} | {lvl} | {m.scenarios} × {m.repeats} | {m.accuracy.fmt()} | "
             f"{m.declined_rate:.0%} | {m.tokens_mean:.0f} | {m.llm_calls_mean:.1f} | "
             f"{m.latency_p50_s:.2f} s | ${m.cost_per_run_usd:.4f} |"
         )

@@ -139,6 +139,15 @@ def agent_factory(
     return lambda: task.agent(agent, make_model(), options)
 
 
+def _model_label(model: str | None, model_free: bool) -> str:
+    if model_free:
+        return "-"
+    from behaviorlab.models import parse_model_id
+
+    provider, name = parse_model_id(model or "default")
+    return f"{provider}/{name}"
+
+
 class EvalRun(BaseModel):
     record: EvalRecord
     results: list[RunRecord]
@@ -225,7 +234,7 @@ def run_eval(
             eval_id=f"ev-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}",
             task=config.task,
             agent=config.agent,
-            model=config.model or ("-" if config.agent in task.model_free_agents else "default"),
+            model=_model_label(config.model, config.agent in task.model_free_agents),
             config=cfg,
             config_hash=chash,
             code_version=code_version(),
