@@ -1,0 +1,385 @@
+"""``train export|sft|dpo|merge``: training data with hygiene, LoRA SFT/DPO, merge + GGUF."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from behaviorlab.cli._common import StoreOpt, err, fail, open_store, print_json
+
+if TYPE_CHECKING:  # the training stack loads only when a command runs
+    from behaviorlab.train import TrainResult, TrainSettings
+
+app = typer.Typer(
+    help="Fine-tune a small local model on traces and generated data (LoRA SFT, DPO).",
+    no_args_is_help=True,
+)
+
+
+def _names(path: Path | None, names: str | None) -> list[str]:
+    out = [n.strip() for n in (names or "").split(",") if n.strip()]
+    if path is not None:
+        if not path.is_file():
+            fail(f"name list not found: {path}")
+        out += [
+            line.strip()
+            for line in path.read_text().splitlines()
+            if line.strip() and not line.startswith("#")
+        ]
+    return out
+
+
+@app.command("export")
+def export_cmd(
+    out: Path = typer.Option(..., "--out", "-o", help="Export folder"),
+    source: str = typer.Option(
+        "store",
+        "--source",
+        help="store | generated (airline generator, L1 extraction) | cloning (airline L3 expert steps)",
+    ),
+    min_score: float | None = typer.Option(
+        None, "--min-score", help="[store] only runs scoring at least this"
+    ),
+    agent: str | None = typer.Option(None, "--agent", help="[store] agent name contains this"),
+    task: str | None = typer.Option(None, "--task", help="[store] only this task"),
+    eval_ids: list[str] | None = typer.Option(
+        None, "--eval", help="[store] only these evaluations"
+    ),
+    correct_only: bool = typer.Option(False, "--correct-only", help="[store] only correct runs"),
+    correct_tool_only: bool = typer.Option(
+        False, "--correct-tool-only", help="[store] only runs whose tool choice was right"
+    ),
+    min_rating: float | None = typer.Option(
+        None, "--min-rating", help="[store] mean human rating at least this"
+    ),
+    pairs: bool = typer.Option(True, "--pairs/--no-pairs", help="Also write DPO preference pairs"),
+    n: int = typer.Option(100, "-n", help="[generated/cloning] problems per level"),
+    levels: str = typer.Option("0,1,2", "--levels", help="[generated/cloning] levels"),
+    seed: int = typer.Option(
+        1000, "--seed", help="[generated/cloning] generator seed (keep apart from evaluation seeds)"
+    ),
+    heldout: float = typer.Option(
+        0.1, "--heldout", help="Share of inputs held out (fixed by hash)"
+    ),
+    pii_names: str | None = typer.Option(
+        None, "--pii-names", help="Comma-separated names to redact"
+    ),
+    pii_names_file: Path | None = typer.Option(
+        None, "--pii-names-file", help="File with one name per line to redact"
+    ),
+    no_hf: bool = typer.Option(False, "--no-hf", help="Skip the Hugging Face datasets copies"),
+    as_json: bool = typer.Option(False, "--json"),
+    db: str | None = StoreOpt,
+) -> None:
+    """Export training data: OpenAI chat JSONL, HF datasets, preference pairs, with hygiene."""
+    from behaviorlab.train import (
+        SplitSpec,
+        StoreFilter,
+        airline_problems,
+        cloning_examples,
+        examples_from_store,
+        export_dataset,
+        extraction_examples,
+        extraction_pairs,
+        pairs_from_store,
+    )
+
+    examples, prs, notes = [], [], []
+    lv = tuple(int(x) for x in levels.split(",") if x.strip())
+    if source == "store":
+        store = open_store(db)
+        flt = StoreFilter(
+            eval_ids=eval_ids or None,
+            task=task,
+            agent=agent,
+            min_score=min_score,
+            correct_only=correct_only,
+            correct_tool_only=correct_tool_only,
+            min_rating=min_rating,
+        )
+        examples = examples_from_store(store, flt)
+        if pairs:
+            prs = pairs_from_store(
+                store,
+                flt.model_copy(
+                    update={"min_score": None, "correct_only": False, "min_rating": None}
+                ),
+            )
+    elif source == "generated":
+        problems = airline_problems(n, seed=seed, levels=lv)
+        examples, check = extraction_examples(problems)
+        notes.append(f"labeller: {check.kept}/{check.generated} kept, {check.mismatch} mismatches")
+        if pairs:
+            prs = extraction_pairs(problems, seed=seed)
+    elif source == "cloning":
+        examples = cloning_examples(airline_problems(n, seed=seed, levels=lv))
+    else:
+        fail(f"--source must be store, generated or cloning, not {source!r}")
+    if not examples and not prs:
+        fail("nothing to export: no run passed the filters")
+    rep = export_dataset(
+        out,
+        examples,
+        prs,
+        split=SplitSpec(heldout_fraction=heldout),
+        pii_names=_names(pii_names_file, pii_names),
+        sources=[source],
+        hf=not no_hf,
+    )
+    rep.notes += notes
+    (out / "report.json").write_text(rep.model_dump_json(indent=2))
+    if as_json:
+        print_json(rep.model_dump())
+    else:
+        err.print(rep.summary())
+        err.print(f"written to [bold]{out}[/]")
+
+
+def _settings(
+    epochs: float,
+    lr: float | None,
+    rank: int,
+    alpha: int,
+    batch_size: int,
+    grad_accum: int,
+    max_length: int,
+    seed: int,
+    device: str,
+    save_steps: int | None,
+    max_steps: int | None,
+    beta: float = 0.1,
+    sft_term: bool = False,
+) -> TrainSettings:
+    from behaviorlab.train import LoraSettings, TrainSettings
+
+    if device not in ("auto", "cpu", "cuda"):
+        fail(f"--device must be auto, cpu or cuda, not {device!r}")
+    return TrainSettings(
+        epochs=epochs,
+        learning_rate=lr,
+        batch_size=batch_size,
+        grad_accum=grad_accum,
+        max_length=max_length,
+        seed=seed,
+        beta=beta,
+        dpo_sft_term=sft_term,
+        lora=LoraSettings(rank=rank, alpha=alpha),
+        device=device,
+        save_steps=save_steps,
+        max_steps=max_steps,  # type: ignore[arg-type]
+    )
+
+
+def _resolve_base(base: str, db: str | None) -> str:
+    """``registry:NAME[@alias|@N]`` → that version's folder; anything else as given."""
+    if not base.startswith("registry:"):
+        return base
+    from behaviorlab.registry import ModelRegistry, RegistryError
+
+    try:
+        return ModelRegistry(open_store(db)).get(base[len("registry:") :]).path
+    except RegistryError as e:
+        fail(str(e))
+        raise AssertionError from e
+
+
+def _log(entry: dict[str, object]) -> None:
+    keys = ("loss", "learning_rate", "rewards/accuracies", "mean_token_accuracy", "train_runtime")
+    parts = [f"{k}={entry[k]:.4g}" if isinstance(entry.get(k), float) else "" for k in keys]
+    err.print(
+        f"step {entry.get('step')}/{entry.get('max_steps')} " + " ".join(p for p in parts if p)
+    )
+
+
+def _register(result: TrainResult, register: str | None, alias: str, db: str | None) -> None:
+    if not register:
+        return
+    from behaviorlab.registry import ModelRegistry
+    from behaviorlab.train import register_training
+
+    mv = register_training(ModelRegistry(open_store(db)), register, result, alias=alias)
+    err.print(f"registered [bold]{mv.ref}[/] ({mv.kind}) as {register}@{alias}")
+
+
+_BASE = typer.Option(
+    "smollm2-135m",
+    "--base",
+    "-b",
+    help="Base model: smollm2-135m, a .gguf, a folder, an adapter, or registry:NAME@ALIAS",
+)
+_DATA = typer.Option(..., "--data", "-d", help="Export folder (its train split) or a JSONL file")
+
+
+@app.command("sft")
+def sft_cmd(
+    data: Path = _DATA,
+    out: Path = typer.Option(..., "--out", "-o", help="Output folder (the adapter)"),
+    base: str = _BASE,
+    epochs: float = typer.Option(3.0, "--epochs"),
+    lr: float = typer.Option(1e-4, "--lr"),
+    rank: int = typer.Option(16, "--rank"),
+    alpha: int = typer.Option(32, "--alpha"),
+    batch_size: int = typer.Option(1, "--batch-size"),
+    grad_accum: int = typer.Option(4, "--grad-accum"),
+    max_length: int = typer.Option(2048, "--max-length"),
+    seed: int = typer.Option(0, "--seed"),
+    device: str = typer.Option("auto", "--device", help="auto | cpu | cuda"),
+    save_steps: int | None = typer.Option(None, "--save-steps", help="Checkpoint every N steps"),
+    max_steps: int | None = typer.Option(None, "--max-steps"),
+    register: str | None = typer.Option(
+        None, "--register", help="Register the result under this model name"
+    ),
+    alias: str = typer.Option("candidate", "--alias"),
+    as_json: bool = typer.Option(False, "--json"),
+    db: str | None = StoreOpt,
+) -> None:
+    """LoRA supervised fine-tuning, loss on the completions only."""
+    from behaviorlab.train import HeldOutLeakError, train_sft
+
+    settings = _settings(
+        epochs,
+        lr,
+        rank,
+        alpha,
+        batch_size,
+        grad_accum,
+        max_length,
+        seed,
+        device,
+        save_steps,
+        max_steps,
+    )
+    try:
+        result = train_sft(
+            _resolve_base(base, db), data, out, settings, on_log=None if as_json else _log
+        )
+    except (HeldOutLeakError, FileNotFoundError, ValueError) as e:
+        fail(str(e))
+        return
+    _register(result, register, alias, db)
+    _report(result, as_json)
+
+
+@app.command("dpo")
+def dpo_cmd(
+    data: Path = _DATA,
+    out: Path = typer.Option(..., "--out", "-o"),
+    base: str = _BASE,
+    epochs: float = typer.Option(1.0, "--epochs"),
+    lr: float = typer.Option(5e-5, "--lr"),
+    beta: float = typer.Option(0.1, "--beta"),
+    sft_term: bool = typer.Option(
+        False, "--sft-term", help="Add an SFT term on the chosen answers"
+    ),
+    rank: int = typer.Option(16, "--rank"),
+    alpha: int = typer.Option(32, "--alpha"),
+    batch_size: int = typer.Option(1, "--batch-size"),
+    grad_accum: int = typer.Option(4, "--grad-accum"),
+    max_length: int = typer.Option(2048, "--max-length"),
+    seed: int = typer.Option(0, "--seed"),
+    device: str = typer.Option("auto", "--device"),
+    save_steps: int | None = typer.Option(None, "--save-steps"),
+    max_steps: int | None = typer.Option(None, "--max-steps"),
+    register: str | None = typer.Option(None, "--register"),
+    alias: str = typer.Option("candidate", "--alias"),
+    as_json: bool = typer.Option(False, "--json"),
+    db: str | None = StoreOpt,
+) -> None:
+    """LoRA DPO on preference pairs (reference: the base with the adapter off)."""
+    from behaviorlab.train import HeldOutLeakError, train_dpo
+
+    settings = _settings(
+        epochs,
+        lr,
+        rank,
+        alpha,
+        batch_size,
+        grad_accum,
+        max_length,
+        seed,
+        device,
+        save_steps,
+        max_steps,
+        beta,
+        sft_term,
+    )
+    try:
+        result = train_dpo(
+            _resolve_base(base, db), data, out, settings, on_log=None if as_json else _log
+        )
+    except (HeldOutLeakError, FileNotFoundError, ValueError) as e:
+        fail(str(e))
+        return
+    _register(result, register, alias, db)
+    _report(result, as_json)
+
+
+def _report(result: TrainResult, as_json: bool) -> None:
+    m = result.manifest
+    if as_json:
+        print_json(
+            {
+                "output_dir": result.output_dir,
+                "model_id": result.model_id,
+                "manifest": m.model_dump(mode="json"),
+            }
+        )
+        return
+    err.print(
+        f"{m.method}: {m.metrics.get('steps')} steps in {m.duration_s:.1f}s, loss {m.metrics.get('first_loss')} → "
+        f"{m.metrics.get('last_loss')}; data {m.data.version} ({m.data.n_examples} rows, held-out checked: {m.data.heldout_checked})"
+    )
+    err.print(f"adapter: [bold]{result.output_dir}[/]  serve with --model {result.model_id}")
+
+
+@app.command("merge")
+def merge_cmd(
+    adapter: Path = typer.Argument(..., help="Adapter folder from train sft/dpo"),
+    out: Path = typer.Option(..., "--out", "-o", help="Folder for the merged weights"),
+    gguf: Path | None = typer.Option(
+        None, "--gguf", help="Also write this .gguf file (llama architecture)"
+    ),
+    quant: str = typer.Option(
+        "f16",
+        "--quant",
+        help="f16 | f32 | q8_0 | q4_1 | template (the base GGUF's types; 4-bit rounding can erase a LoRA update)",
+    ),
+    register: str | None = typer.Option(
+        None, "--register", help="Register the GGUF (or merged folder) under this name"
+    ),
+    alias: str = typer.Option("candidate", "--alias"),
+    db: str | None = StoreOpt,
+) -> None:
+    """Fold the adapter into its base; optionally export GGUF for the llama.cpp provider."""
+    from behaviorlab.train import GGUFExportError, export_gguf, merge_adapter
+
+    if quant not in ("template", "f32", "f16", "q8_0", "q4_1"):
+        fail(f"unknown --quant {quant!r}")
+    merged = merge_adapter(adapter, out)
+    err.print(
+        f"merged weights: [bold]{merged}[/]  (serve with --model transformers/{merged.resolve()})"
+    )
+    path, kind, model_id = merged.resolve(), "merged", f"transformers/{merged.resolve()}"
+    if gguf is not None:
+        try:
+            g = export_gguf(merged, gguf, quant=quant)  # type: ignore[arg-type]
+        except GGUFExportError as e:
+            err.print(f"[yellow]no GGUF:[/] {e}")
+        else:
+            path, kind, model_id = g.resolve(), "gguf", f"llamacpp/{g.resolve()}"
+            err.print(f"GGUF: [bold]{g}[/]  (serve with --model {model_id})")
+    if register:
+        import json
+
+        from behaviorlab.registry import ModelRegistry
+
+        manifest = {"model_id": model_id, "merged_from": str(adapter.resolve())}
+        mp = adapter / "manifest.json"
+        if mp.is_file():
+            manifest["training"] = json.loads(mp.read_text())
+        reg = ModelRegistry(open_store(db))
+        mv = reg.register(register, path, manifest, kind=kind)
+        reg.set_alias(register, alias, mv.version)
+        err.print(f"registered [bold]{mv.ref}[/] ({kind}) as {register}@{alias}")

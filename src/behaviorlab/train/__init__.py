@@ -1,0 +1,135 @@
+"""Behaviour distillation into weights: training data from traces and generators, with
+hygiene; LoRA SFT and DPO (TRL + PEFT); merge and GGUF export; registry and promotion.
+
+The heavy stack (torch, transformers, peft, trl, datasets, gguf) is imported only by the
+functions that train or export (``pip install 'behaviorlab[train]'``).
+"""
+
+from behaviorlab.train._airline import (
+    LabelCheck,
+    airline_problems,
+    corrupt_extraction,
+    extraction_example,
+    extraction_examples,
+    extraction_pairs,
+    labelled_target,
+)
+from behaviorlab.train._cloning import (
+    cloning_example,
+    cloning_examples,
+    react_messages,
+    step_examples,
+)
+from behaviorlab.train._export import (
+    ExportReport,
+    export_dataset,
+    load_examples,
+    load_pairs,
+    read_report,
+)
+from behaviorlab.train._gguf import GGUFExportError, export_gguf, merge_adapter
+from behaviorlab.train._hygiene import (
+    BalanceReport,
+    DedupReport,
+    PIIScrubber,
+    Redactions,
+    SplitSpec,
+    balance_report,
+    deduplicate,
+    split_of,
+)
+from behaviorlab.train._manifest import DataInfo, Environment, TrainManifest, environment
+from behaviorlab.train._promote import (
+    PromotionResult,
+    RolloutSummary,
+    model_for_version,
+    model_id_for,
+    promote,
+    register_training,
+)
+from behaviorlab.train._records import ChatMessage, PreferencePair, TrainingExample
+from behaviorlab.train._render import render_messages
+from behaviorlab.train._rollout import ARM_ATTRIBUTE, RolloutAgent, arm_for, input_bucket
+from behaviorlab.train._store_data import (
+    StoreFilter,
+    StoreRun,
+    examples_from_store,
+    pairs_from_store,
+    stored_runs,
+)
+from behaviorlab.train._tiny import make_tiny_model, tiny_tokenizer
+from behaviorlab.train._trainer import (
+    HeldOutLeakError,
+    LoraSettings,
+    TrainResult,
+    TrainSettings,
+    load_base,
+    read_manifest,
+    tokenize_example,
+    train_dpo,
+    train_sft,
+)
+
+__all__ = [
+    "ARM_ATTRIBUTE",
+    "BalanceReport",
+    "ChatMessage",
+    "DataInfo",
+    "DedupReport",
+    "Environment",
+    "ExportReport",
+    "GGUFExportError",
+    "HeldOutLeakError",
+    "LabelCheck",
+    "LoraSettings",
+    "PIIScrubber",
+    "PreferencePair",
+    "PromotionResult",
+    "Redactions",
+    "RolloutAgent",
+    "RolloutSummary",
+    "SplitSpec",
+    "StoreFilter",
+    "StoreRun",
+    "TrainManifest",
+    "TrainResult",
+    "TrainSettings",
+    "TrainingExample",
+    "airline_problems",
+    "arm_for",
+    "balance_report",
+    "cloning_example",
+    "cloning_examples",
+    "corrupt_extraction",
+    "deduplicate",
+    "environment",
+    "examples_from_store",
+    "export_dataset",
+    "export_gguf",
+    "extraction_example",
+    "extraction_examples",
+    "extraction_pairs",
+    "input_bucket",
+    "labelled_target",
+    "load_base",
+    "load_examples",
+    "load_pairs",
+    "make_tiny_model",
+    "merge_adapter",
+    "model_for_version",
+    "model_id_for",
+    "pairs_from_store",
+    "promote",
+    "react_messages",
+    "read_manifest",
+    "read_report",
+    "register_training",
+    "render_messages",
+    "split_of",
+    "step_examples",
+    "stored_runs",
+    "tiny_tokenizer",
+    "tokenize_example",
+    "train_dpo",
+    "train_sft",
+]

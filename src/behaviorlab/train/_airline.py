@@ -1,0 +1,177 @@
+"""Generated airline training data: the L1 extraction ptool's exact prompts with targets from
+the problem generator, checked by the L0 program (parser + exact calculator).
+
+Only :func:`generate_problems` feeds these functions, never RuleArena's test problems; each
+problem's parameters depend on ``(seed, level, index)``, so evaluation seeds stay disjoint
+from training seeds by choosing different seeds.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+
+from pydantic import BaseModel
+
+from behaviorlab.tasks.airline import (
+    TRAIN_TEMPLATES,
+    AirlineExtraction,
+    AirlineProblem,
+    BagSpec,
+    ExtractionError,
+    generate_problems,
+    target_for,
+    to_info,
+    total_cost,
+)
+from behaviorlab.tasks.airline._agents import extract_airline_params
+from behaviorlab.train._records import ChatMessage, PreferencePair, TrainingExample
+
+
+class LabelCheck(BaseModel):
+    """How many generated problems the labeller accepted, and why others were dropped."""
+
+    generated: int = 0
+    kept: int = 0
+    rulearena_refused: int = 0
+    mismatch: int = 0
+
+
+def airline_problems(
+    n: int,
+    *,
+    seed: int,
+    levels: Sequence[int] = (0, 1, 2),
+    templates: Sequence[str] = TRAIN_TEMPLATES,
+) -> list[AirlineProblem]:
+    """``n`` generated problems per level."""
+    out: list[AirlineProblem] = []
+    for lvl in levels:
+        out.extend(generate_problems(n, seed=seed, level=lvl, templates=list(templates)))
+    return out
+
+
+def labelled_target(problem: AirlineProblem) -> AirlineExtraction:
+    """The extraction target, accepted only when the L0 calculator gets the same total from it
+    as from the problem's hidden parameters; raises ``ExtractionError`` otherwise."""
+    if problem.source != "generated":
+        raise ExtractionError(
+            f"{problem.id} is a {problem.source} problem: train on generated problems only"
+        )
+    target = target_for(problem)
+    assert problem.info is not None
+    expected = total_cost(problem.info)
+    got = total_cost(to_info(target))
+    if got != expected:
+        raise ExtractionError(f"{problem.id}: target gives {got}, the problem {expected}")
+    return target
+
+
+def extraction_example(problem: AirlineProblem) -> TrainingExample:
+    target = labelled_target(problem)
+    prompt = [
+        ChatMessage(role=m.role, content=m.content)  # type: ignore[arg-type]
+        for m in extract_airline_params.messages(problem.prompt)
+    ]
+    return TrainingExample(
+        prompt=prompt,
+        completion=[ChatMessage(role="assistant", content=target.model_dump_json())],
+        input=problem.prompt,
+        source="generated",
+        task="airline",
+        agent="airline-l1/extract_airline_params",
+        scenario_id=problem.id,
+        label=f"level={problem.level} · {problem.template}",
+        score=1.0,
+        metadata={"level": problem.level, "template": problem.template, "answer": problem.answer},
+    )
+
+
+def extraction_examples(
+    problems: Sequence[AirlineProblem],
+) -> tuple[list[TrainingExample], LabelCheck]:
+    check = LabelCheck(generated=len(problems))
+    out: list[TrainingExample] = []
+    for p in problems:
+        if p.source != "generated":
+            check.rulearena_refused += 1
+            continue
+        try:
+            out.append(extraction_example(p))
+        except ExtractionError:
+            check.mismatch += 1
+    check.kept = len(out)
+    return out, check
+
+
+def corrupt_extraction(target: AirlineExtraction, rng: random.Random) -> AirlineExtraction:
+    """A plausible wrong extraction: the mistakes small models make (the carry-on counted as a
+    checked bag, a bag dropped, a digit or the class or a city wrong)."""
+    bags = list(target.checked_bags)
+    kind = rng.choice(["carry_on", "drop_bag", "digit", "class", "swap_cities", "price"])
+    if kind == "carry_on":
+        bags.insert(0, BagSpec(length=22, width=14, height=9, weight=rng.randint(8, 15)))
+    elif kind == "drop_bag" and len(bags) > 1:
+        bags.pop(rng.randrange(len(bags)))
+    elif kind == "digit" and bags:
+        i = rng.randrange(len(bags))
+        b = bags[i]
+        bags[i] = b.model_copy(
+            update={
+                "weight": b.weight + rng.choice([-10, -1, 1, 10]) if b.weight > 10 else b.weight + 5
+            }
+        )
+    elif kind == "class":
+        classes = [
+            "Basic Economy",
+            "Main Cabin",
+            "Main Plus",
+            "Premium Economy",
+            "Business",
+            "First",
+        ]
+        return target.model_copy(
+            update={
+                "customer_class": rng.choice([c for c in classes if c != target.customer_class])
+            }
+        )
+    elif kind == "swap_cities":
+        return target.model_copy(
+            update={"origin_city": target.destination_city, "destination_city": target.origin_city}
+        )
+    else:
+        return target.model_copy(
+            update={"ticket_price": target.ticket_price + rng.choice([-100, 10, 100])}
+        )
+    return target.model_copy(update={"checked_bags": bags})
+
+
+def extraction_pairs(problems: Sequence[AirlineProblem], *, seed: int = 0) -> list[PreferencePair]:
+    """DPO pairs without any stored run: the labelled target against a corrupted one."""
+    rng = random.Random(seed)
+    pairs: list[PreferencePair] = []
+    for p in problems:
+        try:
+            ex = extraction_example(p)
+        except ExtractionError:
+            continue
+        target = AirlineExtraction.model_validate_json(ex.completion[0].content)
+        wrong = corrupt_extraction(target, rng)
+        if wrong == target:
+            continue
+        pairs.append(
+            PreferencePair(
+                prompt=ex.prompt,
+                chosen=ex.completion[0].content,
+                rejected=wrong.model_dump_json(),
+                input=p.prompt,
+                chosen_score=1.0,
+                rejected_score=0.0,
+                source="generated",
+                task="airline",
+                scenario_id=p.id,
+                label=ex.label,
+                signal="generated",
+            )
+        )
+    return pairs

@@ -1,0 +1,294 @@
+"""Training data from the store: every scored run's LLM calls become examples, and runs that
+differ in score (or in human rating) on the same input become preference pairs."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import func, select
+
+from behaviorlab.evals import RunRecord
+from behaviorlab.models import ToolSpec
+from behaviorlab.store import Store
+from behaviorlab.store import _schema as s
+from behaviorlab.trace import SpanRecord
+from behaviorlab.train._records import ChatMessage, PreferencePair, TrainingExample
+from behaviorlab.train._render import completion_text, render_messages
+
+
+class StoreFilter(BaseModel):
+    """Which runs feed training. Every condition must hold."""
+
+    eval_ids: list[str] | None = None
+    task: str | None = None
+    #: substring of the evaluation's agent name (``l1``, ``airline-l3``, a file name)
+    agent: str | None = None
+    min_score: float | None = None
+    correct_only: bool = False
+    #: only runs whose tool choice was scored right (tool-use scores or a feedback rating ≥ 4)
+    correct_tool_only: bool = False
+    #: mean human rating (1-5) at least this; runs without feedback are dropped when set
+    min_rating: float | None = None
+
+
+class StoreRun(BaseModel):
+    """One stored run with what training needs to know about it."""
+
+    record: RunRecord
+    task: str
+    agent: str
+    input: str | None
+    rating: float | None = None
+    tool_rating: float | None = None
+
+    @property
+    def tool_ok(self) -> bool | None:
+        sc = self.record.scores
+        if "tool_choice_correct" in sc:
+            return bool(sc["tool_choice_correct"])
+        if "tool_f1" in sc:
+            return float(sc["tool_f1"]) >= 1.0
+        if self.tool_rating is not None:
+            return self.tool_rating >= 4
+        return None
+
+
+def _ratings(store: Store) -> dict[str, tuple[float | None, float | None]]:
+    f = s.feedback
+    q = select(f.c.trace_id, func.avg(f.c.rating), func.avg(f.c.tool_selection)).group_by(
+        f.c.trace_id
+    )
+    with store.engine.connect() as conn:
+        return {t: (r, ts) for t, r, ts in conn.execute(q)}
+
+
+def stored_runs(store: Store, flt: StoreFilter | None = None) -> list[StoreRun]:
+    """Runs that pass ``flt``, newest evaluation last."""
+    from behaviorlab.evals._repo import _run as run_record
+
+    flt = flt or StoreFilter()
+    q = (
+        select(s.results, s.evals.c.task, s.evals.c.agent.label("eval_agent"))
+        .join(s.evals, s.evals.c.eval_id == s.results.c.eval_id)
+        .order_by(s.evals.c.created_at, s.results.c.id)
+    )
+    if flt.eval_ids:
+        q = q.where(s.results.c.eval_id.in_(flt.eval_ids))
+    if flt.task:
+        q = q.where(s.evals.c.task == flt.task)
+    if flt.agent:
+        q = q.where(s.evals.c.agent.contains(flt.agent))
+    ratings = _ratings(store)
+    with store.engine.connect() as conn:
+        rows = conn.execute(q).mappings().all()
+    runs: list[StoreRun] = []
+    for row in rows:
+        rec = run_record(row)
+        rating, tool_rating = ratings.get(rec.trace_id or "", (None, None))
+        run = StoreRun(
+            record=rec,
+            task=row["task"],
+            agent=row["eval_agent"],
+            input=None,
+            rating=rating,
+            tool_rating=tool_rating,
+        )
+        if flt.min_score is not None and rec.score < flt.min_score:
+            continue
+        if flt.correct_only and not rec.correct:
+            continue
+        if flt.min_rating is not None and (rating is None or rating < flt.min_rating):
+            continue
+        if flt.correct_tool_only and run.tool_ok is not True:
+            continue
+        runs.append(run)
+    return runs
+
+
+def _llm_calls(spans: list[SpanRecord]) -> Iterator[tuple[list[dict[str, Any]], str, list[str]]]:
+    """(input messages, output text, tool names offered) of each accepted LLM call of a trace.
+
+    Calls under one ptool are retries of one request: the first call's prompt is paired with
+    the last call's output (the one that validated), so retry chatter is not learnt.
+    """
+    by_id = {sp.span_id: sp for sp in spans}
+    llm = sorted(
+        (sp for sp in spans if sp.kind == "llm" and sp.status == "ok"), key=lambda sp: sp.start_ns
+    )
+    groups: dict[str, list[SpanRecord]] = defaultdict(list)
+    order: list[str] = []
+    for sp in llm:
+        parent = by_id.get(sp.parent_id or "")
+        key = (
+            parent.span_id
+            if parent is not None and "behaviorlab.ptool" in parent.attributes
+            else sp.span_id
+        )
+        if (
+            parent is not None
+            and "behaviorlab.ptool" in parent.attributes
+            and parent.status != "ok"
+        ):
+            continue
+        if key not in groups:
+            order.append(key)
+        groups[key].append(sp)
+    for key in order:
+        calls = groups[key]
+        first, last = calls[0], calls[-1]
+        try:
+            msgs = json.loads(first.input or "[]")
+        except json.JSONDecodeError:
+            continue
+        tools = list(first.attributes.get("behaviorlab.request.tools") or [])
+        yield msgs, completion_text(last.output), tools
+
+
+def _run_input(spans: list[SpanRecord]) -> str | None:
+    roots = [sp for sp in spans if sp.parent_id is None]
+    if not roots or roots[0].input is None:
+        return None
+    raw = roots[0].input
+    try:
+        val = json.loads(raw)
+        return val if isinstance(val, str) else raw
+    except json.JSONDecodeError:
+        return raw
+
+
+def examples_from_store(
+    store: Store,
+    flt: StoreFilter | None = None,
+    *,
+    tool_specs: list[ToolSpec] | None = None,
+) -> list[TrainingExample]:
+    """One example per accepted LLM call of every run that passes ``flt``.
+
+    ``tool_specs`` (the agent's tools) put the tool list into the system prompt the way the
+    prompted-tool providers do; traces record only the tool names.
+    """
+    out: list[TrainingExample] = []
+    for run in stored_runs(store, flt):
+        rec = run.record
+        if not rec.trace_id:
+            continue
+        spans = store.trace_spans(rec.trace_id)
+        run_input = _run_input(spans)
+        for msgs, text, tool_names in _llm_calls(spans):
+            specs = [t for t in (tool_specs or []) if t.name in tool_names] if tool_names else None
+            prompt = render_messages(msgs, specs)
+            if not text.strip():
+                continue
+            out.append(
+                TrainingExample(
+                    prompt=prompt,
+                    completion=[ChatMessage(role="assistant", content=text)],
+                    input=run_input,
+                    source="store",
+                    task=run.task,
+                    agent=run.agent,
+                    scenario_id=rec.scenario_id,
+                    trace_id=rec.trace_id,
+                    label=_label(rec),
+                    score=rec.score,
+                    metadata={
+                        "eval_id": rec.eval_id,
+                        "repeat": rec.repeat,
+                        "correct": rec.correct,
+                        "tools_used": rec.tools_used,
+                        "rating": run.rating,
+                        "latency_s": rec.latency_s,
+                        "tokens": rec.tokens,
+                        "cost_usd": rec.cost_usd,
+                    },
+                )
+            )
+    return out
+
+
+def _label(rec: RunRecord) -> str:
+    parts = []
+    if rec.level is not None:
+        parts.append(f"level={rec.level}")
+    if rec.category:
+        parts.append(rec.category)
+    return " · ".join(parts) or ("correct" if rec.correct else "incorrect")
+
+
+def _final_text(store: Store, run: StoreRun) -> tuple[list[ChatMessage], str] | None:
+    """The prompt and answer of a single-call run (the only shape a pair can be built from)."""
+    if not run.record.trace_id:
+        return None
+    calls = list(_llm_calls(store.trace_spans(run.record.trace_id)))
+    if len(calls) != 1:
+        return None
+    msgs, text, _ = calls[0]
+    return render_messages(msgs), text
+
+
+def pairs_from_store(
+    store: Store,
+    flt: StoreFilter | None = None,
+    *,
+    min_margin: float = 0.5,
+    use_ratings: bool = True,
+) -> list[PreferencePair]:
+    """Pairs of single-call runs on the same input and the same prompt whose outcome differs:
+    by score (``min_margin`` apart), or, where both were rated, by human rating (≥ 1 apart)."""
+    runs = stored_runs(store, flt)
+    by_key: dict[tuple[str, str], list[tuple[StoreRun, list[ChatMessage], str]]] = defaultdict(list)
+    for run in runs:
+        got = _final_text(store, run)
+        if got is None or not got[1].strip():
+            continue
+        prompt, text = got
+        pkey = json.dumps([m.as_dict() for m in prompt])
+        by_key[(run.record.scenario_id, pkey)].append((run, prompt, text))
+    pairs: list[PreferencePair] = []
+    for (sid, _), group in by_key.items():
+        for i, (a, prompt, ta) in enumerate(group):
+            for b, _, tb in group[i + 1 :]:
+                if ta == tb:
+                    continue
+                signal, better = _prefer(a, b, min_margin, use_ratings)
+                if better is None:
+                    continue
+                (w, tw), (lo, tl) = ((a, ta), (b, tb)) if better is a else ((b, tb), (a, ta))
+                pairs.append(
+                    PreferencePair(
+                        prompt=prompt,
+                        chosen=tw,
+                        rejected=tl,
+                        chosen_score=w.record.score if signal == "score" else w.rating,
+                        rejected_score=lo.record.score if signal == "score" else lo.rating,
+                        source="store",
+                        task=w.task,
+                        scenario_id=sid,
+                        label=_label(w.record),
+                        signal=signal,
+                        metadata={
+                            "chosen_trace": w.record.trace_id,
+                            "rejected_trace": lo.record.trace_id,
+                        },
+                    )
+                )
+    return pairs
+
+
+def _prefer(
+    a: StoreRun, b: StoreRun, min_margin: float, use_ratings: bool
+) -> tuple[str, StoreRun | None]:
+    if (
+        use_ratings
+        and a.rating is not None
+        and b.rating is not None
+        and abs(a.rating - b.rating) >= 1
+    ):
+        return "rating", a if a.rating > b.rating else b
+    if abs(a.record.score - b.record.score) >= min_margin:
+        return "score", a if a.record.score > b.record.score else b
+    return "score", None

@@ -1,0 +1,189 @@
+"""Training data from stored runs, from the airline generator, and expert ReAct trajectories."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from behaviorlab.evals import EvalConfig, run_eval
+from behaviorlab.feedback import add_feedback
+from behaviorlab.models import Message, ScriptedModel
+from behaviorlab.store import Store
+from behaviorlab.tasks import ScenarioOptions
+from behaviorlab.tasks.airline import AirlineExtraction, load_rulearena, target_for
+from behaviorlab.tasks.airline._agents import extract_airline_params, make_l1, make_l3
+from behaviorlab.train import (
+    StoreFilter,
+    airline_problems,
+    cloning_example,
+    examples_from_store,
+    extraction_examples,
+    extraction_pairs,
+    pairs_from_store,
+    step_examples,
+)
+
+OPTS = ScenarioOptions(source="generated", level=0, n=4, seed=31)
+
+
+def _targets() -> dict[str, str]:
+    """Passenger text -> the right extraction JSON."""
+    return {
+        p.prompt: target_for(p).model_dump_json() for p in airline_problems(4, seed=31, levels=(0,))
+    }
+
+
+def _l1_eval(store: Store, good: bool, name: str) -> str:
+    targets = _targets()
+
+    def reply(messages: list[Message]) -> str:
+        text = messages[-1].content.split("passenger_text:\n", 1)[1]
+        t = json.loads(targets[text])
+        if not good:
+            t["ticket_price"] += 1  # valid JSON, wrong total
+        return json.dumps(t)
+
+    cfg = EvalConfig(task="airline", agent=name, model="scripted/l1", options=OPTS)
+    return run_eval(
+        cfg, store, factory=lambda: make_l1(ScriptedModel([reply], cycle=True))
+    ).record.eval_id
+
+
+def test_store_examples_are_the_exact_ptool_prompts_with_filters(store_url):
+    store = Store(store_url)
+    good = _l1_eval(store, True, "l1-good")
+    _l1_eval(store, False, "l1-bad")
+    exs = examples_from_store(store)
+    assert len(exs) == 8
+    ex = next(e for e in exs if e.metadata["eval_id"] == good)
+    expected_prompt = extract_airline_params.messages(passenger_text=ex.input)
+    assert [m.content for m in ex.prompt] == [m.content for m in expected_prompt]
+    assert AirlineExtraction.model_validate_json(ex.completion[0].content)
+    assert ex.task == "airline" and ex.agent == "l1-good" and ex.trace_id
+    assert {
+        e.metadata["eval_id"] for e in examples_from_store(store, StoreFilter(min_score=1.0))
+    } == {good}
+    assert len(examples_from_store(store, StoreFilter(agent="bad"))) == 4
+    assert examples_from_store(store, StoreFilter(task="tooluse")) == []
+    # no tool-selection score and no rating: a run's tool choice is unknown, so it is left out
+    assert examples_from_store(store, StoreFilter(correct_tool_only=True)) == []
+    add_feedback(store, ex.trace_id, 5, tool_selection=5)
+    tool_ok = examples_from_store(store, StoreFilter(correct_tool_only=True))
+    assert [e.trace_id for e in tool_ok] == [ex.trace_id]
+    assert [e.trace_id for e in examples_from_store(store, StoreFilter(min_rating=4))] == [
+        ex.trace_id
+    ]
+
+
+def test_pairs_come_from_runs_that_differ_in_score_on_the_same_input(store_url):
+    store = Store(store_url)
+    _l1_eval(store, True, "l1-good")
+    _l1_eval(store, False, "l1-bad")
+    pairs = pairs_from_store(store)
+    assert len(pairs) == 4
+    for p in pairs:
+        assert p.signal == "score" and p.chosen_score == 1.0 and p.rejected_score == 0.0
+        assert json.loads(p.chosen)["ticket_price"] + 1 == json.loads(p.rejected)["ticket_price"]
+
+
+def test_ratings_are_dpo_signal_when_both_runs_were_rated(store_url):
+    store = Store(store_url)
+    _l1_eval(store, True, "a")
+    _l1_eval(store, False, "b")
+    exs = examples_from_store(store)
+    by_scenario: dict[str, list] = {}
+    for e in exs:
+        by_scenario.setdefault(e.scenario_id, []).append(e)
+    sid, (first, second) = next(iter(by_scenario.items()))
+    # humans prefer the run that scored 0 on this scenario: the rating wins over the score
+    low, high = (first, second) if first.score == 0 else (second, first)
+    add_feedback(store, low.trace_id, 5)
+    add_feedback(store, high.trace_id, 1)
+    rated = [p for p in pairs_from_store(store) if p.scenario_id == sid]
+    assert len(rated) == 1 and rated[0].signal == "rating"
+    assert rated[0].chosen == low.completion[0].content
+
+
+def test_generated_examples_use_the_l1_prompt_and_the_labelled_target():
+    problems = airline_problems(3, seed=77, levels=(0, 2))
+    exs, check = extraction_examples(problems)
+    assert check.kept == 6 and check.mismatch == 0 and check.rulearena_refused == 0
+    p, ex = problems[0], exs[0]
+    assert [m.content for m in ex.prompt] == [
+        m.content for m in extract_airline_params.messages(passenger_text=p.prompt)
+    ]
+    assert ex.completion[0].content == target_for(p).model_dump_json()
+    pairs = extraction_pairs(problems, seed=1)
+    assert len(pairs) == 6 and all(pr.chosen != pr.rejected for pr in pairs)
+
+
+def test_rulearena_problems_are_refused_as_training_data(rulearena_dir):
+    ra = load_rulearena(rulearena_dir, 0).problems[:3]
+    exs, check = extraction_examples(ra)
+    assert exs == [] and check.rulearena_refused == 3
+
+
+def _replay(level: int):  # type: ignore[no-untyped-def]
+    (p,) = airline_problems(1, seed=5 + level, levels=(level,))
+    steps = step_examples(cloning_example(p))
+    seen: list[list[Message]] = []
+
+    def reply(messages: list[Message]) -> str:
+        seen.append(messages)
+        return steps[len(seen) - 1].completion[0].content
+
+    return p, steps, seen, make_l3(ScriptedModel([reply], cycle=True)).run(p.prompt)
+
+
+@pytest.mark.parametrize("level", [0, 2])
+def test_expert_trajectory_replays_through_the_real_l3_agent(level):
+    """Replaying the rendered steps as the model's replies makes the real L3 agent call the
+    same tools and reach the right total, within its step limit."""
+    p, steps, seen, result = _replay(level)
+    assert len(steps) <= 6  # fits the agent's step limit even with 10 checked bags
+    assert result.ok, result.error
+    assert result.output == target_total(p)
+    assert result.tools_used[0] == "region_of_route" and result.tools_used[-1] == "calculator"
+    assert len(seen) == len(steps)
+    # the first prompt (system + tool list + question) is exactly what the agent sends
+    assert [(m.role, m.content) for m in seen[0]] == [(m.role, m.content) for m in steps[0].prompt]
+
+
+def test_expert_history_matches_what_the_agent_sends():
+    _, steps, seen, _ = _replay(1)
+    for sent, step in zip(seen, steps, strict=True):
+        assert [(m.role, m.content) for m in sent] == [(m.role, m.content) for m in step.prompt]
+
+
+def target_total(p) -> int:  # type: ignore[no-untyped-def]
+    from behaviorlab.tasks.airline import total_cost
+
+    return total_cost(p.info)
+
+
+def test_l3_runs_give_one_example_per_step_in_the_prompted_tool_form(store_url):
+    from behaviorlab.models import Completion, ToolCall
+    from behaviorlab.tasks.airline._agents import airline_tools
+    from behaviorlab.tools import ToolRegistry
+
+    def reply(messages: list[Message]) -> Completion | str:
+        if messages[-1].role == "user" and "Tool calculator returned" not in messages[-1].content:
+            return Completion(
+                text='<tool_call>{"name": "calculator", "arguments": {"expression": "1 + 2"}}</tool_call>',
+                tool_calls=[
+                    ToolCall(id="c1", name="calculator", arguments={"expression": "1 + 2"})
+                ],
+            )
+        return "Final Answer: 3"
+
+    store = Store(store_url)
+    cfg = EvalConfig(task="airline", agent="l3-scripted", options=OPTS.model_copy(update={"n": 1}))
+    run_eval(cfg, store, factory=lambda: make_l3(ScriptedModel([reply], cycle=True)))
+    specs = ToolRegistry(airline_tools()).specs()
+    first, second = examples_from_store(store, tool_specs=specs)
+    assert "- calculator(expression: string)" in first.prompt[0].content
+    assert first.completion[0].content.startswith('<tool_call>{"name": "calculator"')
+    assert second.prompt[-1].content == "Tool calculator returned: 3"
+    assert second.completion[0].content == "Final Answer: 3"
+    assert first.input == second.input  # one run, one split key

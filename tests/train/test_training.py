@@ -1,0 +1,145 @@
+"""SFT and DPO end to end on a tiny random model; merge, GGUF export, serving."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from behaviorlab.models import GenerationConfig, Message, TransformersModel
+from behaviorlab.train import (
+    ChatMessage,
+    LoraSettings,
+    SplitSpec,
+    TrainingExample,
+    TrainSettings,
+    airline_problems,
+    export_dataset,
+    export_gguf,
+    extraction_examples,
+    extraction_pairs,
+    merge_adapter,
+    read_manifest,
+    tokenize_example,
+    train_dpo,
+    train_sft,
+)
+
+FAST = TrainSettings(
+    epochs=2, learning_rate=5e-3, batch_size=1, grad_accum=1, logging_steps=1, max_length=1536
+)
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    problems = airline_problems(3, seed=8080, levels=(0,))
+    exs, _ = extraction_examples(problems)
+    d = tmp_path_factory.mktemp("data")
+    export_dataset(
+        d, exs, extraction_pairs(problems), split=SplitSpec(heldout_fraction=0.2), hf=False
+    )
+    return d
+
+
+@pytest.fixture(scope="module")
+def sft_dir(tiny_model: Path, data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    settings = FAST.model_copy(update={"save_steps": 2})
+    out = tmp_path_factory.mktemp("sft") / "adapter"
+    return Path(train_sft(tiny_model, data_dir, out, settings).output_dir)
+
+
+def test_loss_covers_only_the_assistant_turns(tiny_model):
+    from transformers import AutoTokenizer
+
+    tok = AutoTokenizer.from_pretrained(tiny_model)
+    ex = TrainingExample(
+        prompt=[
+            ChatMessage(role="system", content="S"),
+            ChatMessage(role="user", content="Q"),
+            ChatMessage(role="assistant", content="few-shot answer"),
+            ChatMessage(role="user", content="Q2"),
+        ],
+        completion=[
+            ChatMessage(role="assistant", content="step one"),
+            ChatMessage(role="user", content="Tool x returned: 3"),
+            ChatMessage(role="assistant", content="Final Answer: 3"),
+        ],
+    )
+    row = tokenize_example(tok, ex, 4096)
+    assert row is not None
+    learnt = tok.decode(
+        [i for i, lab in zip(row["input_ids"], row["labels"], strict=True) if lab != -100]
+    )
+    assert learnt == "step one<|im_end|>\nFinal Answer: 3<|im_end|>\n"
+    assert tokenize_example(tok, ex, 20) is None  # truncation cut every target token
+
+
+def test_sft_trains_and_records_a_reproducibility_manifest(sft_dir, data_dir):
+    m = read_manifest(sft_dir)
+    assert m.method == "sft" and Path(m.base_model).is_dir()
+    assert m.metrics["last_loss"] < m.metrics["first_loss"]
+    assert m.metrics["steps"] > 0 and m.metrics["examples"] >= 1
+    assert (
+        m.data.heldout_checked and m.data.split is not None and m.data.split.heldout_fraction == 0.2
+    )
+    assert m.data.hash == json.loads((data_dir / "report.json").read_text())["data_hash"]
+    assert m.config["lora"] == {
+        "rank": 16,
+        "alpha": 32,
+        "dropout": 0.05,
+        "target_modules": "all-linear",
+        "layers": None,
+    }
+    assert m.seeds["seed"] == 0
+    env = m.environment
+    assert {"torch", "transformers", "trl", "peft"} <= set(env.versions)
+    assert env.cores > 0 and env.cpu and env.code_version
+    assert (sft_dir / "adapter_config.json").is_file() and (sft_dir / "base_model.txt").is_file()
+    assert m.checkpoints and all((Path(c) / "adapter_config.json").is_file() for c in m.checkpoints)
+
+
+def test_the_adapter_is_served_by_the_transformers_provider(sft_dir):
+    model = TransformersModel(str(sft_dir), config=GenerationConfig(max_tokens=8))
+    c = model.complete([Message.user("Hello")])
+    assert 0 < c.usage.output_tokens <= 8 and c.usage.input_tokens > 0
+
+
+def test_dpo_on_the_sft_adapter(sft_dir, data_dir, tmp_path):
+    # the adapter on the top layer only: DPO trains just that block
+    settings = FAST.model_copy(update={"epochs": 1, "lora": LoraSettings(layers=[1])})
+    res = train_dpo(sft_dir, data_dir, tmp_path / "dpo", settings)
+    m = res.manifest
+    assert m.method == "dpo" and m.config["beta"] == 0.1
+    # the SFT adapter was merged into plain weights that sit under the DPO adapter
+    assert Path(m.base_model) == (tmp_path / "dpo" / "base").resolve()
+    assert m.metrics["pairs"] >= 1 and m.metrics["steps"] >= 1
+    assert any("rewards/accuracies" in h for h in m.metrics["log"])
+    assert m.data.heldout_checked
+    from safetensors import safe_open
+
+    with safe_open(str(tmp_path / "dpo" / "adapter_model.safetensors"), "pt") as f:
+        layers = {k.split("layers.")[1].split(".")[0] for k in f.keys()}  # noqa: SIM118
+    assert layers == {"1"}
+
+
+def test_merge_and_gguf_export_give_llamacpp_the_same_logits(sft_dir, tmp_path):
+    llama_cpp = pytest.importorskip("llama_cpp")
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    merged = merge_adapter(sft_dir, tmp_path / "merged")
+    gguf = export_gguf(merged, tmp_path / "model.gguf", quant="f32")
+    hf = AutoModelForCausalLM.from_pretrained(merged)
+    tok = AutoTokenizer.from_pretrained(merged)
+    text = "The passenger flies Business from Boston to Paris with 2 bags."
+    ids = tok(text)["input_ids"]
+    with torch.no_grad():
+        ref = hf(torch.tensor([ids])).logits[0].numpy()
+    llm = llama_cpp.Llama(str(gguf), logits_all=True, verbose=False, n_ctx=256)
+    assert llm.tokenize(text.encode(), add_bos=False, special=True) == ids
+    llm.eval(ids)
+    got = np.array(llm.scores[: len(ids)])
+    assert np.abs(got - ref).max() < 1e-3
+    assert (got.argmax(-1) == ref.argmax(-1)).all()
