@@ -130,3 +130,15 @@ def test_generation_config_recorded_in_settings():
         "seed": 5,
         "stop": [],
     }
+
+
+def test_prompted_history_does_not_repeat_calls_the_model_already_wrote():
+    from behaviorlab.models._prompted_tools import with_tools_prompt
+
+    spec = ToolSpec(name="add", description="Add.", parameters={"type": "object", "properties": {}})
+    text = '<tool_call>{"name": "add", "arguments": {"a": 2}}</tool_call>'
+    call = ToolCall(id="call_0", name="add", arguments={"a": 2})
+    msgs = with_tools_prompt([Message.user("q"), Message.assistant(text, [call])], [spec])
+    assert msgs[-1].content == text
+    native = with_tools_prompt([Message.user("q"), Message.assistant("", [call])], [spec])
+    assert native[-1].content == text.replace('{"name"', '{"name"')

@@ -44,6 +44,8 @@ def with_tools_prompt(messages: list[Message], tools: list[ToolSpec]) -> list[Me
     for m in rest:
         if m.role == "tool":
             out.append(Message.user(f"Tool {m.name} returned: {m.content}"))
+        elif m.role == "assistant" and m.tool_calls and _already_written(m):
+            out.append(Message.assistant(m.content))
         elif m.role == "assistant" and m.tool_calls:
             calls = "\n".join(
                 "<tool_call>"
@@ -55,6 +57,12 @@ def with_tools_prompt(messages: list[Message], tools: list[ToolSpec]) -> list[Me
         else:
             out.append(m)
     return out
+
+
+def _already_written(m: Message) -> bool:
+    """The assistant's text already holds exactly its calls (a prompted model wrote them)."""
+    found, _ = parse_tool_calls(m.content, {c.name for c in m.tool_calls})
+    return [(c.name, c.arguments) for c in found] == [(c.name, c.arguments) for c in m.tool_calls]
 
 
 def parse_tool_calls(
