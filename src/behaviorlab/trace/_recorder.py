@@ -105,18 +105,15 @@ class Recorder:
             self._finish(record, is_root=pid is None)
 
     def trace(self, name: str | None = None, kind: str = "workflow") -> Callable[[F], F]:
-        """Decorator: each call of the function becomes a span holding its arguments and result."""
+        """Decorator: each call becomes a span (arguments in, result out) on this recorder."""
 
         def deco(fn: F) -> F:
-            span_name = name or fn.__qualname__
+            inner = traced(name or fn.__qualname__, kind)(fn)
 
             @functools.wraps(fn)
             def wrapper(*args: Any, **kwargs: Any) -> Any:
-                with self.span(span_name, kind=kind) as s:
-                    s.set_input({"args": args, "kwargs": kwargs})
-                    out = fn(*args, **kwargs)
-                    s.set_output(out)
-                    return out
+                with self:
+                    return inner(*args, **kwargs)
 
             return wrapper  # type: ignore[return-value]
 

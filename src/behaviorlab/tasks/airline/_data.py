@@ -212,3 +212,21 @@ def load_rulearena(
                     raise
                 errors.append(err.to_record())
     return LoadResult(problems=problems, errors=errors)
+
+
+#: counts written as words, shared by the generator (writes them) and the parser (reads them)
+NUMBER_WORDS = (
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+)

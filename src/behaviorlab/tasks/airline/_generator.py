@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from behaviorlab.tasks.airline._calculator import compute_fee
-from behaviorlab.tasks.airline._data import AirlineInfo, AirlineProblem, Bag
+from behaviorlab.tasks.airline._data import NUMBER_WORDS, AirlineInfo, AirlineProblem, Bag
 from behaviorlab.tasks.airline._geo import cities_in, region_of_route
 from behaviorlab.tasks.airline._rules import CABIN_CLASSES, Region
 
@@ -119,22 +119,6 @@ def sample_scenario(rng: random.Random, level: int) -> Scenario:
 
 # ---- phrasing helpers -------------------------------------------------------
 
-_NUMBER_WORDS = (
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-)
-
 
 def _price(rng: random.Random, p: int, styles: Sequence[str]) -> str:
     style = rng.choice(styles)
@@ -177,7 +161,7 @@ def _weight_style(
 
 
 def _count(rng: random.Random, n: int) -> str:
-    return _NUMBER_WORDS[n] if n < len(_NUMBER_WORDS) and rng.random() < 0.5 else str(n)
+    return NUMBER_WORDS[n] if n < len(NUMBER_WORDS) and rng.random() < 0.5 else str(n)
 
 
 def _prose_join(parts: list[str]) -> str:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Literal, TypeVar
 
-from behaviorlab.tasks.airline._data import AirlineInfo, Bag
+from behaviorlab.tasks.airline._data import NUMBER_WORDS, AirlineInfo, Bag
 from behaviorlab.tasks.airline._geo import (
     UnknownCityError,
     UnsupportedRouteError,
@@ -37,26 +37,7 @@ class ParseDeclined(ValueError):
         super().__init__(reason)
 
 
-_NUMBER_WORDS = {
-    w: n
-    for n, w in enumerate(
-        (
-            "zero",
-            "one",
-            "two",
-            "three",
-            "four",
-            "five",
-            "six",
-            "seven",
-            "eight",
-            "nine",
-            "ten",
-            "eleven",
-            "twelve",
-        )
-    )
-}
+_NUMBER_WORDS = {w: n for n, w in enumerate(NUMBER_WORDS)}
 _CLASS_KEYS = {c.lower(): c for c in CABIN_CLASSES}
 
 _AMOUNT = r"\d{1,3}(?:,\d{3})+(?:\.\d\d)?|\d+(?:\.\d\d)?"
