@@ -1,6 +1,6 @@
 """Markdown table of the airline evaluations in a store: agent × level.
 
-    python benchmarks/airline_table.py runs/matrix.db
+python benchmarks/airline_table.py runs/matrix.db
 """
 
 from __future__ import annotations
@@ -13,7 +13,9 @@ from behaviorlab.store import Store
 
 def main() -> None:
     st = Store(sys.argv[1] if len(sys.argv) > 1 else "runs/matrix.db")
-    print("| agent | model | level | problems × repeats | accuracy [95% CI] | declined | tokens/problem | LLM calls | latency p50 | cost/problem |")
+    print(
+        "| agent | model | level | problems × repeats | accuracy [95% CI] | declined | tokens/problem | LLM calls | latency p50 | cost/problem |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|")
     for rec in list_evals(st, "airline"):
         rows = load_results(st, rec.eval_id)

@@ -1,6 +1,6 @@
 """Markdown table of the tool-use evaluations in a store: agent (prompt format) × category.
 
-    python benchmarks/tooluse_table.py runs/tooluse.db
+python benchmarks/tooluse_table.py runs/tooluse.db
 """
 
 from __future__ import annotations
@@ -13,7 +13,9 @@ from behaviorlab.store import Store
 
 def main() -> None:
     st = Store(sys.argv[1] if len(sys.argv) > 1 else "runs/tooluse.db")
-    print("| agent | model | category | items | correct [95% CI] | tool choice correct | tool F1 | over-use | under-use | model s / tool s | tokens |")
+    print(
+        "| agent | model | category | items | correct [95% CI] | tool choice correct | tool F1 | over-use | under-use | model s / tool s | tokens |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     for rec in list_evals(st, "tooluse"):
         rows = load_results(st, rec.eval_id)
@@ -21,7 +23,8 @@ def main() -> None:
             continue
         m = compute_metrics(rows)
         groups = [("all", rows, m.details_mean)] + [
-            (cat, [r for r in rows if r.category == cat], vals) for cat, vals in m.details_by_category.items()
+            (cat, [r for r in rows if r.category == cat], vals)
+            for cat, vals in m.details_by_category.items()
         ]
         for cat, sub, vals in groups:
             sm = compute_metrics(sub)

@@ -56,7 +56,7 @@ def main() -> None:
                 store = Store(f"sqlite:///{Path(d) / f'{mode}-{r}.db'}")
                 rec = Recorder(store, batch_size=batch, flush_on_root=flush_root)
 
-                def traced(rec: Recorder = rec) -> None:
+                def traced(rec: Recorder = rec, batch: int = batch) -> None:
                     with rec:
                         workload(n_roots if batch > 1 else max(1, n_roots // 10))
 

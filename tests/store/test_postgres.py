@@ -18,7 +18,9 @@ from behaviorlab.tasks import ScenarioOptions
 from behaviorlab.trace import Recorder
 
 PG = os.environ.get("BEHAVIORLAB_TEST_PG_URL")
-pytestmark = pytest.mark.skipif(not PG, reason="BEHAVIORLAB_TEST_PG_URL not set (scripts/test sets it)")
+pytestmark = pytest.mark.skipif(
+    not PG, reason="BEHAVIORLAB_TEST_PG_URL not set (scripts/test sets it)"
+)
 
 
 @pytest.fixture()
@@ -26,7 +28,9 @@ def pg_url() -> str:
     """A fresh database per test, dropped afterwards."""
     assert PG
     name = f"bl_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT")
+    admin = create_engine(
+        PG.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
+    )
     with admin.connect() as c:
         c.execute(text(f"CREATE DATABASE {name}"))
     url = PG.rsplit("/", 1)[0] + "/" + name
@@ -43,10 +47,17 @@ def test_migrations_spans_evals_and_registry_on_postgres(pg_url):
         r = FunctionAgent(lambda s: s[::-1], name="rev").run("abc")
     spans = st.trace_spans(r.trace_id)
     assert [s.name for s in spans] == ["invoke_agent rev"] and spans[0].output == "cba"
-    run = run_eval(EvalConfig(task="airline", agent="l0", options=ScenarioOptions(level=0, n=5)), st)
+    run = run_eval(
+        EvalConfig(task="airline", agent="l0", options=ScenarioOptions(level=0, n=5)), st
+    )
     rows = load_results(st, run.record.eval_id)
     assert len(rows) == 5 and all(x.correct for x in rows)
-    dup = RunRecord(eval_id=run.record.eval_id, scenario_id=rows[0].scenario_id, repeat=0, created_at=time.time())
+    dup = RunRecord(
+        eval_id=run.record.eval_id,
+        scenario_id=rows[0].scenario_id,
+        repeat=0,
+        created_at=time.time(),
+    )
     assert insert_result(st, dup) is False  # the unique constraint holds on PostgreSQL too
     reg = ModelRegistry(st)
     v = reg.register("m", "/tmp", {"k": 1}, "test")

@@ -44,7 +44,12 @@ def execute(
         try:
             exporters = [OTLPExporter(otlp)] if otlp else None
             run = run_eval(
-                config, store, resume=resume, on_result=on_result, on_start=on_start, exporters=exporters
+                config,
+                store,
+                resume=resume,
+                on_result=on_result,
+                on_start=on_start,
+                exporters=exporters,
             )
         except (FileNotFoundError, ValueError, KeyError, ImportError) as e:
             fail(str(e))

@@ -43,7 +43,12 @@ def eval_cmd(
     ),
     jsonl: bool = typer.Option(False, "--jsonl"),
     as_json: bool = typer.Option(False, "--json", help="Print eval id and metrics as JSON"),
-    otlp: str | None = typer.Option(None, "--otlp", envvar="BEHAVIORLAB_OTLP_ENDPOINT", help="Also export spans to this OTLP/HTTP endpoint"),
+    otlp: str | None = typer.Option(
+        None,
+        "--otlp",
+        envvar="BEHAVIORLAB_OTLP_ENDPOINT",
+        help="Also export spans to this OTLP/HTTP endpoint",
+    ),
     db: str | None = StoreOpt,
 ) -> None:
     """Evaluate an agent: scenarios × repeats, parallel, recorded, resumable after a crash."""

@@ -32,7 +32,12 @@ def run(
         False, "--jsonl", help="Print one JSON object per scenario on stdout, nothing else"
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the metrics as JSON on stdout"),
-    otlp: str | None = typer.Option(None, "--otlp", envvar="BEHAVIORLAB_OTLP_ENDPOINT", help="Also export spans to this OTLP/HTTP endpoint"),
+    otlp: str | None = typer.Option(
+        None,
+        "--otlp",
+        envvar="BEHAVIORLAB_OTLP_ENDPOINT",
+        help="Also export spans to this OTLP/HTTP endpoint",
+    ),
     db: str | None = StoreOpt,
 ) -> None:
     """Run an agent over a task's scenarios once and print accuracy, tokens, latency and cost."""

@@ -6,6 +6,7 @@ not as a production server.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -150,7 +151,5 @@ def serve(
     """Serve a model behind an OpenAI-compatible /v1/chat/completions endpoint."""
     server = make_server(get_model(model), host, port)
     typer.echo(f"serving {model} on http://{host}:{server.server_address[1]}/v1", err=True)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()
-    except KeyboardInterrupt:
-        pass

@@ -120,7 +120,9 @@ def insert_result(store: Store, r: RunRecord) -> bool:
     except IntegrityError:
         return False
     except OperationalError as e:  # e.g. "database or disk is full"
-        raise StoreError(f"recording result {r.scenario_id}#{r.repeat} in {store.url} failed: {e.orig}") from e
+        raise StoreError(
+            f"recording result {r.scenario_id}#{r.repeat} in {store.url} failed: {e.orig}"
+        ) from e
     return True
 
 

@@ -48,7 +48,11 @@ class Store:
     """
 
     def __init__(
-        self, url: str | None = None, *, migrate: bool = True, sqlite_pragmas: dict[str, Any] | None = None
+        self,
+        url: str | None = None,
+        *,
+        migrate: bool = True,
+        sqlite_pragmas: dict[str, Any] | None = None,
     ) -> None:
         self.url = _normalise(url or default_url())
         if self.url.startswith("sqlite:///") and self.url != "sqlite:///:memory:":
@@ -112,7 +116,9 @@ class Store:
                 return applied
             except (OperationalError, ProgrammingError, IntegrityError) as e:
                 if attempt == 19 or not _raced(e):
-                    raise StoreError(f"cannot migrate store {self.url!r}: {getattr(e, 'orig', e)}") from e
+                    raise StoreError(
+                        f"cannot migrate store {self.url!r}: {getattr(e, 'orig', e)}"
+                    ) from e
                 time.sleep(0.05 * (attempt + 1))  # another process is migrating: wait, re-read
         return applied
 

@@ -10,4 +10,12 @@ from behaviorlab.tasks._base import (
     task_names,
 )
 
-__all__ = ["Scenario", "ScenarioOptions", "Score", "Task", "get_task", "register_task", "task_names"]
+__all__ = [
+    "Scenario",
+    "ScenarioOptions",
+    "Score",
+    "Task",
+    "get_task",
+    "register_task",
+    "task_names",
+]

@@ -107,7 +107,4 @@ def _load_builtin() -> None:
     import importlib
 
     for mod in ("behaviorlab.tasks.airline._task", "behaviorlab.tasks.tooluse._task"):
-        try:
-            importlib.import_module(mod)
-        except ImportError:  # pragma: no cover - optional pieces
-            pass
+        importlib.import_module(mod)

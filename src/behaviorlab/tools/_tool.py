@@ -31,7 +31,9 @@ class ToolResult(BaseModel):
 
 
 class Tool:
-    def __init__(self, fn: Callable[..., Any], name: str | None = None, description: str | None = None) -> None:
+    def __init__(
+        self, fn: Callable[..., Any], name: str | None = None, description: str | None = None
+    ) -> None:
         self.fn = fn
         self.name = name or fn.__name__
         doc = inspect.getdoc(fn) or ""
@@ -68,12 +70,17 @@ class Tool:
                 result = ToolResult(name=self.name, call_id=call_id, content=content)
             except ValidationError as e:
                 msg = f"invalid arguments for {self.name}: " + "; ".join(
-                    f"{'.'.join(map(str, err['loc'])) or 'arguments'}: {err['msg']}" for err in e.errors()
+                    f"{'.'.join(map(str, err['loc'])) or 'arguments'}: {err['msg']}"
+                    for err in e.errors()
                 )
-                result = ToolResult(name=self.name, call_id=call_id, content=f"Error: {msg}", ok=False, error=msg)
+                result = ToolResult(
+                    name=self.name, call_id=call_id, content=f"Error: {msg}", ok=False, error=msg
+                )
             except Exception as e:  # the agent sees the failure and may recover
                 msg = f"{type(e).__name__}: {e}"
-                result = ToolResult(name=self.name, call_id=call_id, content=f"Error: {msg}", ok=False, error=msg)
+                result = ToolResult(
+                    name=self.name, call_id=call_id, content=f"Error: {msg}", ok=False, error=msg
+                )
             if result.ok:
                 span.set_output(result.content)
                 span.set_attribute("gen_ai.tool.call.result", result.content[:2000])
@@ -95,7 +102,9 @@ class Tool:
         return f"<Tool {self.name}>"
 
 
-def tool(fn: Callable[..., Any] | None = None, *, name: str | None = None, description: str | None = None) -> Any:
+def tool(
+    fn: Callable[..., Any] | None = None, *, name: str | None = None, description: str | None = None
+) -> Any:
     """Decorator: ``@tool`` or ``@tool(name=...)``."""
     if fn is not None:
         return Tool(fn)
@@ -139,7 +148,9 @@ class ToolRegistry:
         if t is None:
             msg = f"unknown tool {call.name!r}; available: {', '.join(self._tools)}"
             _context.tally_tool(ToolCallRecord(call.name, call.arguments, f"Error: {msg}", msg))
-            return ToolResult(name=call.name, call_id=call.id, content=f"Error: {msg}", ok=False, error=msg)
+            return ToolResult(
+                name=call.name, call_id=call.id, content=f"Error: {msg}", ok=False, error=msg
+            )
         return t.invoke(call.arguments, call.id)
 
 

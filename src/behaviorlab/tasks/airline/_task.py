@@ -118,7 +118,7 @@ class AirlineTask(Task):
     @staticmethod
     def normalise(output: Any) -> int | None:
         value = parse_number(output)
-        return None if value is None else int(round(value))
+        return None if value is None else round(value)
 
     def jsonl_answer(self, rec: Any) -> int | None:
         return rec.answer if isinstance(rec.answer, int) else None

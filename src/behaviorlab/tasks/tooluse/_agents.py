@@ -88,7 +88,10 @@ class ToolUseAgent(ReActAgent):
         for _step in range(1, self.max_steps + 1):
             c = self.model.complete(messages, tools=specs)
             if c.tool_parse_error:
-                messages += [Message.assistant(c.text), Message.user(f"Error: {c.tool_parse_error}")]
+                messages += [
+                    Message.assistant(c.text),
+                    Message.user(f"Error: {c.tool_parse_error}"),
+                ]
                 continue
             if not c.tool_calls:
                 return final_answer_text(c.text)  # plain text: answered directly
@@ -105,7 +108,9 @@ def tooluse_tools() -> list[Tool]:
     return [code_executor, calculator, answer_directly]
 
 
-def make_tooluse_agent(model: Model | None, fmt: PromptFormat = "tooldesc", max_steps: int = 4) -> ToolUseAgent:
+def make_tooluse_agent(
+    model: Model | None, fmt: PromptFormat = "tooldesc", max_steps: int = 4
+) -> ToolUseAgent:
     if model is None:
         raise ValueError("the tool-use agent needs a model")
     return ToolUseAgent(

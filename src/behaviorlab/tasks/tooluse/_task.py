@@ -6,7 +6,14 @@ from typing import Any, ClassVar
 
 from behaviorlab.agents import Result
 from behaviorlab.evals._scorers import tool_selection
-from behaviorlab.tasks._base import AgentFactory, Scenario, ScenarioOptions, Score, Task, register_task
+from behaviorlab.tasks._base import (
+    AgentFactory,
+    Scenario,
+    ScenarioOptions,
+    Score,
+    Task,
+    register_task,
+)
 from behaviorlab.tasks.tooluse._agents import make_tooluse_agent
 from behaviorlab.tasks.tooluse._generator import generate_items
 from behaviorlab.tasks.tooluse._scoring import score_answer, tool_decision
@@ -75,4 +82,10 @@ class ToolUseTask(Task):
             "tool_f1": sel.f1,
             "difficulty": item.difficulty,
         }
-        return Score(correct=correct, value=float(correct), answer=answer or None, expected=item.expected_output, details=details)
+        return Score(
+            correct=correct,
+            value=float(correct),
+            answer=answer or None,
+            expected=item.expected_output,
+            details=details,
+        )
