@@ -39,6 +39,7 @@ class ReActAgent(Agent):
         max_steps: int = 8,
         answer_parser: Callable[[str], Any] | None = None,
         max_parse_retries: int = 2,
+        final_tools: frozenset[str] = frozenset(),
         name: str = "react",
     ) -> None:
         self.model = model
@@ -47,6 +48,8 @@ class ReActAgent(Agent):
         self.max_steps = max_steps
         self.answer_parser = answer_parser or final_answer_text
         self.max_parse_retries = max_parse_retries
+        #: tools whose successful result is the final answer (e.g. ``answer_directly``)
+        self.final_tools = final_tools
         self.name = name
 
     def settings(self) -> dict[str, Any]:
@@ -82,6 +85,8 @@ class ReActAgent(Agent):
                     messages.append(Message.assistant(c.text, c.tool_calls))
                     for call in c.tool_calls:
                         r = self.tools.call(call)
+                        if call.name in self.final_tools and r.ok:
+                            return r.content
                         messages.append(Message.tool(r.content, call.id, call.name))
                     continue
                 try:

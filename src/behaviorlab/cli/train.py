@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -236,7 +236,7 @@ def sft_cmd(
     db: str | None = StoreOpt,
 ) -> None:
     """LoRA supervised fine-tuning, loss on the completions only."""
-    from behaviorlab.train import HeldOutLeakError, train_sft
+    from behaviorlab.train import train_sft
 
     settings = _settings(
         epochs,
@@ -251,15 +251,7 @@ def sft_cmd(
         save_steps,
         max_steps,
     )
-    try:
-        result = train_sft(
-            _resolve_base(base, db), data, out, settings, on_log=None if as_json else _log
-        )
-    except (HeldOutLeakError, FileNotFoundError, ValueError) as e:
-        fail(str(e))
-        return
-    _register(result, register, alias, db)
-    _report(result, as_json)
+    _train_and_report(train_sft, base, data, out, settings, register, alias, as_json, db)
 
 
 @app.command("dpo")
@@ -288,7 +280,7 @@ def dpo_cmd(
     db: str | None = StoreOpt,
 ) -> None:
     """LoRA DPO on preference pairs (reference: the base with the adapter off)."""
-    from behaviorlab.train import HeldOutLeakError, train_dpo
+    from behaviorlab.train import train_dpo
 
     settings = _settings(
         epochs,
@@ -305,8 +297,25 @@ def dpo_cmd(
         beta,
         sft_term,
     )
+    _train_and_report(train_dpo, base, data, out, settings, register, alias, as_json, db)
+
+
+def _train_and_report(
+    train: Any,
+    base: str,
+    data: Path,
+    out: Path,
+    settings: Any,
+    register: str | None,
+    alias: str,
+    as_json: bool,
+    db: str | None,
+) -> None:
+    """What ``train sft`` and ``train dpo`` share: run, register, report; clear errors."""
+    from behaviorlab.train import HeldOutLeakError
+
     try:
-        result = train_dpo(
+        result = train(
             _resolve_base(base, db), data, out, settings, on_log=None if as_json else _log
         )
     except (HeldOutLeakError, FileNotFoundError, ValueError) as e:

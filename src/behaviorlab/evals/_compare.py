@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
 from pydantic import BaseModel
@@ -131,10 +130,3 @@ def history(store: Store, task: str | None, metric: str = "accuracy") -> list[Hi
             )
         )
     return list(series.values())
-
-
-def group_by_scenario(rows: list[Any]) -> dict[str, list[Any]]:
-    out: dict[str, list[Any]] = defaultdict(list)
-    for r in rows:
-        out[r.scenario_id].append(r)
-    return out

@@ -6,10 +6,10 @@ Three prompt formats — direct, chain-of-thought, tool-description — so the d
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
-from behaviorlab.agents import ReActAgent, final_answer_text
-from behaviorlab.models import Message, Model
+from behaviorlab.agents import ReActAgent
+from behaviorlab.models import Model
 from behaviorlab.tools import Tool, tool
 
 PromptFormat = Literal["direct", "cot", "tooldesc"]
@@ -79,44 +79,21 @@ SYSTEM_PROMPTS: dict[str, str] = {
 }
 
 
-class ToolUseAgent(ReActAgent):
-    """ReAct over the three tools; a call to ``answer_directly`` ends the run with its answer."""
-
-    def _run(self, input: Any) -> Any:
-        messages = self.initial_messages(input)
-        specs = self.tools.specs()
-        for _step in range(1, self.max_steps + 1):
-            c = self.model.complete(messages, tools=specs)
-            if c.tool_parse_error:
-                messages += [
-                    Message.assistant(c.text),
-                    Message.user(f"Error: {c.tool_parse_error}"),
-                ]
-                continue
-            if not c.tool_calls:
-                return final_answer_text(c.text)  # plain text: answered directly
-            messages.append(Message.assistant(c.text, c.tool_calls))
-            for call in c.tool_calls:
-                r = self.tools.call(call)
-                if call.name == "answer_directly" and r.ok:
-                    return r.content
-                messages.append(Message.tool(r.content, call.id, call.name))
-        raise RuntimeError(f"no final answer within {self.max_steps} steps")
-
-
 def tooluse_tools() -> list[Tool]:
     return [code_executor, calculator, answer_directly]
 
 
 def make_tooluse_agent(
     model: Model | None, fmt: PromptFormat = "tooldesc", max_steps: int = 4
-) -> ToolUseAgent:
+) -> ReActAgent:
     if model is None:
         raise ValueError("the tool-use agent needs a model")
-    return ToolUseAgent(
+    # a call to answer_directly ends the run with its answer; plain text counts as answering too
+    return ReActAgent(
         model,
         tooluse_tools(),
         system_prompt=SYSTEM_PROMPTS[fmt],
         max_steps=max_steps,
+        final_tools=frozenset({"answer_directly"}),
         name=f"tooluse-l3-{fmt}",
     )
