@@ -156,6 +156,7 @@ def main() -> None:
     ap.add_argument("--epochs", type=float, default=1.0)
     ap.add_argument("--lr", type=float, default=5e-4)
     ap.add_argument("--grad-accum", type=int, default=2)
+    ap.add_argument("--warmup", type=int, default=0, help="warm-up optimizer steps")
     ap.add_argument(
         "--top-layers", type=int, default=0, help="adapt only the top N layers (0: all)"
     )
@@ -174,6 +175,13 @@ def main() -> None:
     ap.add_argument("--l3", action="store_true", help="also the L3 behaviour-cloning run")
     ap.add_argument("--l3-n", type=int, default=5, help="[--l3] evaluation problems per level")
     ap.add_argument("--l3-train", type=int, default=10, help="[--l3] expert trajectories per level")
+    ap.add_argument(
+        "--l3-base",
+        default="smollm2-135m",
+        help="[--l3] model the behaviour cloning starts from: smollm2-135m, or 'l1' for the "
+        "merged L1 extraction model of this run (it has already learnt to copy bags)",
+    )
+    ap.add_argument("--l3-epochs", type=float, default=1.0)
     ap.add_argument(
         "--no-run", action="store_true", help="report the evaluations as they stand, run none"
     )
@@ -222,6 +230,7 @@ def main() -> None:
             seed=0,
             logging_steps=1,
             max_steps=args.max_steps,
+            warmup=args.warmup,
             threads=args.threads,
             lora=LoraSettings(
                 layers=list(range(30 - args.top_layers, 30)) if args.top_layers else None
@@ -271,6 +280,7 @@ def main() -> None:
 
 
 def run_l3(store: Store, wd: Path, args: argparse.Namespace, ra: ScenarioOptions) -> dict[str, Any]:
+    l3_base = str(wd / "merged") if args.l3_base == "l1" else args.l3_base
     data_dir, adapter, merged, gguf = (
         wd / "l3-data",
         wd / "l3-sft",
@@ -290,20 +300,29 @@ def run_l3(store: Store, wd: Path, args: argparse.Namespace, ra: ScenarioOptions
             )
             log(f"L3 data: {rep.summary()}")
         settings = TrainSettings(
-            epochs=args.epochs,
+            epochs=args.l3_epochs,
             learning_rate=args.lr,
             batch_size=1,
             grad_accum=args.grad_accum,
-            max_length=3072,
+            max_length=4096,
             logging_steps=1,
+            warmup=args.warmup,
             threads=args.threads,
         )
+        t0 = time.time()
         res = train_sft(
-            "smollm2-135m",
+            l3_base,
             data_dir,
             adapter,
             settings,
-            on_log=lambda e: log(f"  l3 sft {e.get('step')} {e.get('loss')}"),
+            on_log=lambda e: (
+                log(
+                    f"  l3 sft step {e.get('step')}/{e.get('max_steps')} loss={e.get('loss')} "
+                    f"{time.time() - t0:.0f}s"
+                )
+                if "loss" in e
+                else None
+            ),
         )
         log(
             f"L3 sft: {res.manifest.duration_s:.0f}s, loss {res.manifest.metrics['first_loss']} -> {res.manifest.metrics['last_loss']}"

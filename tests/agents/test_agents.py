@@ -56,6 +56,32 @@ def test_l1_workflow_uses_agent_model_and_counts_calls():
     assert model.calls[0][-1].content == "text:\nOslo, 3 nights"
 
 
+class _ConstrainedScripted(ScriptedModel):
+    """A scripted model whose decoder (like llama.cpp's grammar) enforces the JSON schema."""
+
+    supports_json_schema = True
+
+
+def test_ptool_spells_out_the_schema_only_where_the_decoder_cannot_enforce_it():
+    free = ScriptedModel(['{"origin": "Oslo", "nights": 3}'])
+    WorkflowAgent(plan, free).run("Oslo, 3 nights")
+    assert '"nights"' in free.calls[0][0].content  # the schema, in the system prompt
+    constrained = _ConstrainedScripted(['{"origin": "Oslo", "nights": 3}'])
+    r = WorkflowAgent(plan, constrained).run("Oslo, 3 nights")
+    assert r.output == 300
+    system = constrained.calls[0][0].content
+    assert "Extract the trip's origin" in system and "schema" not in system
+    # what training data is rendered with is exactly what the call sent
+    sent = [m.content for m in constrained.calls[0]]
+    assert sent == [
+        m.content for m in extract_trip.prompt({"text": "Oslo, 3 nights"}, constrained=True)
+    ]
+    # a failed reply is answered with the schema, whichever the model
+    bad = _ConstrainedScripted(['{"origin": "Oslo"}', '{"origin": "Oslo", "nights": 2}'])
+    assert WorkflowAgent(plan, bad).run("x").output == 200
+    assert '"nights"' in bad.calls[1][-1].content
+
+
 def test_l1_decline_and_unbound_ptool():
     r = WorkflowAgent(plan, ScriptedModel(['{"origin": "Oslo", "nights": 0}'])).run("x")
     assert r.declined and r.reason == "no nights" and r.output is None

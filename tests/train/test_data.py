@@ -110,9 +110,12 @@ def test_generated_examples_use_the_l1_prompt_and_the_labelled_target():
     exs, check = extraction_examples(problems)
     assert check.kept == 6 and check.mismatch == 0 and check.rulearena_refused == 0
     p, ex = problems[0], exs[0]
+    # rendered for a schema-constrained decoder (the default model): no schema in the prompt
     assert [m.content for m in ex.prompt] == [
-        m.content for m in extract_airline_params.messages(passenger_text=p.prompt)
+        m.content
+        for m in extract_airline_params.prompt({"passenger_text": p.prompt}, constrained=True)
     ]
+    assert "schema" not in ex.prompt[0].content
     assert ex.completion[0].content == target_for(p).model_dump_json()
     pairs = extraction_pairs(problems, seed=1)
     assert len(pairs) == 6 and all(pr.chosen != pr.rejected for pr in pairs)

@@ -82,17 +82,29 @@ class PTool(Generic[P, R]):
         return json_schema_for(self.output_type)
 
     def messages(self, *args: P.args, **kwargs: P.kwargs) -> list[Message]:
-        """The exact prompt a call sends (also what training data is rendered with)."""
-        bound = self.signature.bind(*args, **kwargs)
-        bound.apply_defaults()
-        msgs = [Message.system(self.system_prompt())]
+        """The exact prompt a call sends to a model that cannot enforce the schema while it
+        decodes (the schema is spelled out in the system prompt)."""
+        return self.prompt(self._arguments(*args, **kwargs), constrained=False)
+
+    def prompt(self, arguments: dict[str, Any], *, constrained: bool) -> list[Message]:
+        """The prompt for these arguments. ``constrained``: the model's decoder enforces the
+        schema (``Model.supports_json_schema``), so the prompt does not spend tokens on it.
+        Training data for a model is rendered with the value that model will be called with."""
+        msgs = [Message.system(self.system_prompt(constrained=constrained))]
         for ex_in, ex_out in self.examples:
             msgs.append(Message.user(_render_args(ex_in)))
             msgs.append(Message.assistant(_render_output(ex_out)))
-        msgs.append(Message.user(_render_args(dict(bound.arguments))))
+        msgs.append(Message.user(_render_args(arguments)))
         return msgs
 
-    def system_prompt(self) -> str:
+    def _arguments(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        bound = self.signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        return dict(bound.arguments)
+
+    def system_prompt(self, *, constrained: bool = False) -> str:
+        if constrained:
+            return f"{self.instruction}\n\nReply with only a JSON object."
         return (
             f"{self.instruction}\n\n"
             f"Reply with only a JSON object matching this schema:\n{json.dumps(self.schema)}"
@@ -104,7 +116,7 @@ class PTool(Generic[P, R]):
             raise PToolError(
                 f"ptool {self.name} has no model: bind one (ptool.bind(model)) or run it inside a WorkflowAgent"
             )
-        msgs = self.messages(*args, **kwargs)
+        msgs = self.prompt(self._arguments(*args, **kwargs), constrained=model.supports_json_schema)
         with _context.span(
             f"ptool {self.name}", kind="workflow", attributes={"behaviorlab.ptool": self.name}
         ) as s:

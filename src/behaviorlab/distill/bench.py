@@ -2,9 +2,11 @@
 
     python -m behaviorlab.distill.bench --rulearena ../shared/data/rulearena --n 5 --out distill.md
 
-1. Source traces: the L3 agent driven by the expert-trajectory replay (scripted model) on
-   generated problems in the training phrasings; optionally real L3 runs of the model too
-   (their successes are counted and reported; they rarely exist for a 135M model).
+1. Source traces, on generated problems in the training phrasings: ``--source real`` records
+   the L3 agent of ``--model`` itself (e.g. SmolLM2 after behaviour cloning,
+   ``benchmarks/train_airline.py --l3``) and distils its successful runs; ``--source replay``
+   drives the L3 agent with the expert-trajectory replay (scripted model), for models whose
+   own L3 runs contain no success.
 2. Distil them into a module (with the L0 parser as the chain's fast path).
 3. Evaluate on RuleArena levels 0-2 and on generated problems in held-out phrasings: the L0
    program, the L3 source (replay), the real L3, the hand-written L1, the distilled L1 alone
@@ -18,6 +20,7 @@ prompts and replies measure with the model's tokenizer, and it has no meaningful
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib.util
 import json
 import sys
@@ -159,6 +162,17 @@ def _replay_factory(
     return lambda: make_l3(TokenCountingReplay(problems, count))
 
 
+def _per_level(scenarios: list[Scenario], n: int) -> list[Scenario]:
+    """The first ``n`` scenarios of every level, in their order."""
+    seen: dict[int | None, int] = {}
+    out = []
+    for sc in scenarios:
+        seen[sc.level] = seen.get(sc.level, 0) + 1
+        if seen[sc.level] <= n:
+            out.append(sc)
+    return out
+
+
 def _import(path: Path) -> Any:
     spec = importlib.util.spec_from_file_location("airline_distilled_bench", path)
     assert spec and spec.loader
@@ -173,7 +187,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="python -m behaviorlab.distill.bench", description=__doc__.split("\n")[0]
     )
     ap.add_argument("--rulearena", required=True, help="RuleArena checkout")
-    ap.add_argument("--model", default="smollm2-135m")
+    ap.add_argument("--model", default="smollm2-135m", help="the L3 source agent's model")
+    ap.add_argument(
+        "--ptool-model",
+        default=None,
+        help="model of the L1 ptools, hand-written and distilled [default: --model]",
+    )
+    ap.add_argument(
+        "--source",
+        choices=["replay", "real"],
+        default="replay",
+        help="distil from the expert replay's runs or from --model's own L3 runs",
+    )
     ap.add_argument(
         "--train-n", type=int, default=10, help="training problems per level (expert replay)"
     )
@@ -185,7 +210,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="held-out-phrasing problems per level [default: --n]",
     )
     ap.add_argument(
-        "--l3-n", type=int, default=2, help="real L3 runs per RuleArena level (0 skips)"
+        "--l3-n", type=int, default=2, help="real L3 runs per level and suite (0 skips)"
     )
     ap.add_argument(
         "--real-train-n",
@@ -208,6 +233,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     store = Store(args.db or f"sqlite:///{tmp / 'store.db'}")
     task = get_task("airline")
     model = None if args.no_llm else get_model(args.model)
+    if args.source == "real" and model is None:
+        ap.error("--source real needs a model (drop --no-llm)")
+    pmodel: Model | None = (
+        model
+        if args.ptool_model in (None, args.model) or model is None
+        else get_model(args.ptool_model)
+    )
+    pname = args.ptool_model or args.model
     count = _tokenizer(model)
     report: list[str] = ["# Distillation benchmark (airline)", ""]
 
@@ -218,27 +251,48 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.train_n, seed=1001, level=lvl, templates=list(TRAIN_TEMPLATES)
         )
     ]
-    train_eval = record_expert_runs(store, train)
+    train_scenarios = [
+        sc
+        for sc in task.scenarios(ScenarioOptions(n=args.train_n, seed=1001, source="generated"))
+        if sc.id in {p.id for p in train}
+    ]
+    if args.source == "real":
+        assert model is not None
+        src = run_eval(
+            EvalConfig(
+                task="airline",
+                agent="l3",
+                model=args.model,
+                options=ScenarioOptions(
+                    n=args.train_n, seed=1001, extra={"purpose": "distillation source"}
+                ),
+            ),
+            store,
+            factory=lambda: make_l3(model),
+            scenarios=train_scenarios,
+        )
+        train_eval = src.record.eval_id
+        ok = sum(r.correct for r in src.results)
+        source_text = (
+            f"Source traces: {len(train_scenarios)} real L3 runs of `{args.model}` on generated "
+            f"problems in the training phrasings ({args.train_n} per level), {ok} successful "
+            f"(only those are mined), eval `{train_eval}`."
+        )
+    else:
+        train_eval = record_expert_runs(store, train)
+        source_text = (
+            f"Source traces: {len(train)} L3 runs driven by the expert-trajectory replay (scripted; "
+            f"not model runs) on generated problems in the training phrasings ({args.train_n} per "
+            f"level), eval `{train_eval}`."
+        )
     wf_path = Path(args.workflow or tmp / "airline_distilled.py")
     res = distill(
         train_eval, wf_path, store=store, l0=CallableSpec.parse(L0_SPEC), name="airline-distilled"
     )
-    report += [
-        f"Source traces: {len(train)} L3 runs driven by the expert-trajectory replay (scripted; not model runs) "
-        f"on generated problems in the training phrasings ({args.train_n} per level), eval `{train_eval}`.",
-        "",
-        res.mining.to_markdown(),
-        "",
-        res.static.summary(),
-        "",
-    ]
-    if args.real_train_n and model is not None:
+    report += [source_text, "", res.mining.to_markdown(), "", res.static.summary(), ""]
+    if args.real_train_n and model is not None and args.source == "replay":
         real_train = [p for lvl in (0, 1, 2) for p in train if p.level == lvl][: args.real_train_n]
-        scs = [
-            s
-            for s in task.scenarios(ScenarioOptions(n=args.train_n, seed=1001, source="generated"))
-            if s.id in {p.id for p in real_train}
-        ]
+        scs = [s for s in train_scenarios if s.id in {p.id for p in real_train}]
         ev = run_eval(
             EvalConfig(
                 task="airline",
@@ -274,30 +328,37 @@ def main(argv: Sequence[str] | None = None) -> int:
         heldout = options.source == "generated-heldout"
         agents: list[tuple[str, Callable[[], Agent], list[Scenario]]] = [
             ("L0 program (hand-written parser)", lambda: make_l0(None), scenarios),
-            (
-                "L3 source: expert-trajectory replay (scripted)",
-                _replay_factory(problems, count),
-                scenarios,
-            ),
         ]
-        if model is not None:
-            if args.l3_n and not heldout:
-                agents.append(
-                    (f"L3 {args.model} (real)", lambda: make_l3(model), scenarios[: args.l3_n])
+        if args.source == "replay":
+            agents.append(
+                (
+                    "L3 source: expert-trajectory replay (scripted)",
+                    _replay_factory(problems, count),
+                    scenarios,
                 )
-            agents.append((f"L1 hand-written ({args.model})", lambda: make_l1(model), scenarios))
+            )
+        if model is not None and pmodel is not None:
+            pm: Model = pmodel
+            l3_scenarios = _per_level(scenarios, args.l3_n)
+            if args.source == "real":
+                agents.append(
+                    (f"L3 source: {args.model} (real)", lambda: make_l3(model), l3_scenarios)
+                )
+            elif l3_scenarios and not heldout:
+                agents.append((f"L3 {args.model} (real)", lambda: make_l3(model), l3_scenarios))
+            agents.append((f"L1 hand-written ({pname})", functools.partial(make_l1, pm), scenarios))
             if not heldout:
                 agents.append(
                     (
-                        f"L1 distilled, alone ({args.model})",
-                        lambda: WorkflowAgent(mod.workflow, model, name="distilled-l1"),
+                        f"L1 distilled, alone ({pname})",
+                        functools.partial(WorkflowAgent, mod.workflow, pm, name="distilled-l1"),
                         scenarios,
                     )
                 )
         agents.append(
             (
-                f"distilled chain: L0 → distilled L1 ({args.model if model else 'no model'})",
-                lambda: mod.make_agent(model),
+                f"distilled chain: L0 → distilled L1 ({pname if model else 'no model'})",
+                lambda: mod.make_agent(pmodel),
                 scenarios,
             )
         )
@@ -320,13 +381,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         results[suite] = rows
         report += [f"## {suite}", "", _table(rows), ""]
         chain = next(k for k in evals if k.startswith("distilled chain"))
-        source = next(k for k in evals if "replay" in k)
-        cmp = compare_evals(store, evals[source], evals[chain])
-        report += [
-            f"Gate, distilled chain vs L3 source (replay; its latency is not a model's): "
-            f"**{cmp.decision.verdict}** ({'; '.join(cmp.decision.reasons)})",
-            "",
-        ]
+        source = next((k for k in evals if "replay" in k), None)
+        if source:
+            cmp = compare_evals(store, evals[source], evals[chain])
+            report += [
+                f"Gate, distilled chain vs L3 source (replay; its latency is not a model's): "
+                f"**{cmp.decision.verdict}** ({'; '.join(cmp.decision.reasons)})",
+                "",
+            ]
         real = next((k for k in evals if k.endswith("(real)")), None)
         if real:
             cmp = compare_evals(store, evals[real], evals[chain])
@@ -341,12 +403,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         "```",
         static_leak_check_file(wf_path, allow=res.allow).summary(),
     ]
-    if model is not None and args.dynamic_n:
+    if pmodel is not None and args.dynamic_n:
+        dyn_model: Model = pmodel
         held = task.scenarios(suites["Held-out phrasings (generated, levels 0-2)"])[
             : args.dynamic_n
         ]
         dyn = dynamic_leak_check(
-            lambda: WorkflowAgent(mod.workflow, model, name="distilled-l1"),
+            lambda: WorkflowAgent(mod.workflow, dyn_model, name="distilled-l1"),
             "airline",
             held,
             store=store,

@@ -67,11 +67,16 @@ def labelled_target(problem: AirlineProblem) -> AirlineExtraction:
     return target
 
 
-def extraction_example(problem: AirlineProblem) -> TrainingExample:
+def extraction_example(problem: AirlineProblem, *, constrained: bool = True) -> TrainingExample:
+    """The ptool's prompt and target for one problem. ``constrained``: the model to be trained is
+    called with schema-constrained decoding (true of the default llama.cpp model), so its
+    prompt carries no schema; it must match how the trained model will be called."""
     target = labelled_target(problem)
     prompt = [
         ChatMessage(role=m.role, content=m.content)  # type: ignore[arg-type]
-        for m in extract_airline_params.messages(problem.prompt)
+        for m in extract_airline_params.prompt(
+            {"passenger_text": problem.prompt}, constrained=constrained
+        )
     ]
     return TrainingExample(
         prompt=prompt,
@@ -88,7 +93,7 @@ def extraction_example(problem: AirlineProblem) -> TrainingExample:
 
 
 def extraction_examples(
-    problems: Sequence[AirlineProblem],
+    problems: Sequence[AirlineProblem], *, constrained: bool = True
 ) -> tuple[list[TrainingExample], LabelCheck]:
     check = LabelCheck(generated=len(problems))
     out: list[TrainingExample] = []
@@ -97,7 +102,7 @@ def extraction_examples(
             check.rulearena_refused += 1
             continue
         try:
-            out.append(extraction_example(p))
+            out.append(extraction_example(p, constrained=constrained))
         except ExtractionError:
             check.mismatch += 1
     check.kept = len(out)

@@ -59,12 +59,6 @@ def make_l0(_model: Model | None = None) -> Agent:
 # ----------------------------------------------------------------------------- L1
 
 
-def _few_shot() -> list[tuple[dict[str, Any], AirlineExtraction]]:
-    """One worked example from the project's own generator (never a RuleArena test problem)."""
-    (p,) = generate_problems(1, seed=12345, level=0, templates=["rulearena"])
-    return [({"passenger_text": p.prompt}, target_for(p))]
-
-
 def _extract_stub(passenger_text: str) -> AirlineExtraction:
     """Read the passenger's baggage question and copy out its facts: the cabin class, the city
     the flight departs from and the city it arrives in, the ticket price in dollars, and every
@@ -73,9 +67,7 @@ def _extract_stub(passenger_text: str) -> AirlineExtraction:
     raise NotImplementedError  # the body is the LLM call
 
 
-extract_airline_params: PTool[[str], AirlineExtraction] = ptool(retries=2, examples=_few_shot())(
-    _extract_stub
-)
+extract_airline_params: PTool[[str], AirlineExtraction] = ptool(retries=2)(_extract_stub)
 extract_airline_params.name = "extract_airline_params"
 
 
