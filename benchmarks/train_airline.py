@@ -2,10 +2,22 @@
 
     python benchmarks/train_airline.py --rulearena ../shared/data/rulearena \\
         [--workdir .behaviorlab/bench/train_airline] [--phase all|data|baseline|train|after|report] \\
-        [--n-train 20] [--epochs 1] [--lr 5e-4] [--heldout-n 20] [--l3]
+        [--n-train 20] [--epochs 1] [--lr 5e-4] [--heldout-n 20] [--l3 [--l3-base l1]]
 
-Not a CI job: training runs for about an hour on 2 CPU cores, and each L1 evaluation of
-the 300 RuleArena problems through llama.cpp takes 20-45 minutes there.
+The README's figures came from (data, train; after; L3 cloning; baseline last):
+
+    python benchmarks/train_airline.py --rulearena ../shared/data/rulearena --phase data --n-train 350
+    python benchmarks/train_airline.py --rulearena ../shared/data/rulearena --phase train \
+        --n-train 350 --epochs 1 --lr 4e-4 --grad-accum 4 --warmup 10 --threads 2
+    python benchmarks/train_airline.py --rulearena ../shared/data/rulearena --phase after --heldout-n 20
+    python benchmarks/train_airline.py --rulearena ../shared/data/rulearena --phase train --heldout-n 20 \
+        --l3 --l3-base l1 --l3-train 30 --l3-n 5 --lr 4e-4 --grad-accum 1 --warmup 5 --threads 2
+    python benchmarks/train_airline.py --rulearena ../shared/data/rulearena --phase report --heldout-n 20 \
+        --l3 --l3-base l1 --l3-train 30 --l3-n 5
+
+Not a CI job: the L1 training runs for about 53 minutes on 2 idle CPU cores (≈155 tokens/s),
+an L1 evaluation of the 300 RuleArena problems through llama.cpp about 15 minutes after
+training (≈3 s a problem) and 35 minutes before it (the untuned model writes longer).
 
 What it does (every phase reuses what an earlier run finished, so it can be resumed):
 
@@ -84,6 +96,7 @@ def finished_eval(store: Store, cfg: EvalConfig, *, partial: bool = False) -> st
 
 
 NO_RUN = False  # set by --no-run: report what exists, run nothing
+EVAL_THREADS: int | None = None  # set by --eval-threads: llama.cpp threads for the evaluations
 
 
 def interleaved(opts: ScenarioOptions) -> list[Scenario]:
@@ -103,7 +116,7 @@ def evaluate(
         log(f"{label}: reusing {done}")
         return done
     make = make_l1 if agent == "l1" else make_l3
-    model = get_model(model_id)
+    model = get_model(model_id, n_threads=EVAL_THREADS) if EVAL_THREADS else get_model(model_id)
     t0 = time.time()
     count = {"n": 0, "ok": 0}
 
@@ -171,7 +184,10 @@ def main() -> None:
         help="RuleArena problems per level (default all 100)",
     )
     ap.add_argument("--quant", default="f16", choices=["f16", "q8_0", "template"])
-    ap.add_argument("--threads", type=int, default=None)
+    ap.add_argument("--threads", type=int, default=None, help="torch threads for training")
+    ap.add_argument(
+        "--eval-threads", type=int, default=None, help="llama.cpp threads for the evaluations"
+    )
     ap.add_argument("--l3", action="store_true", help="also the L3 behaviour-cloning run")
     ap.add_argument("--l3-n", type=int, default=5, help="[--l3] evaluation problems per level")
     ap.add_argument("--l3-train", type=int, default=10, help="[--l3] expert trajectories per level")
@@ -182,12 +198,14 @@ def main() -> None:
         "merged L1 extraction model of this run (it has already learnt to copy bags)",
     )
     ap.add_argument("--l3-epochs", type=float, default=1.0)
+    ap.add_argument("--l3-max-steps", type=int, default=None)
     ap.add_argument(
         "--no-run", action="store_true", help="report the evaluations as they stand, run none"
     )
     args = ap.parse_args()
-    global NO_RUN
+    global NO_RUN, EVAL_THREADS
     NO_RUN = args.no_run
+    EVAL_THREADS = args.eval_threads
     if not (args.rulearena / "airline").is_dir():
         sys.exit(f"no RuleArena airline data under {args.rulearena}")
     wd = args.workdir.resolve()
@@ -305,6 +323,7 @@ def run_l3(store: Store, wd: Path, args: argparse.Namespace, ra: ScenarioOptions
             batch_size=1,
             grad_accum=args.grad_accum,
             max_length=4096,
+            max_steps=args.l3_max_steps,
             logging_steps=1,
             warmup=args.warmup,
             threads=args.threads,

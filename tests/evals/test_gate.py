@@ -308,3 +308,22 @@ def test_paired_data_validation_and_from_rows() -> None:
     data = PairedData.from_rows(rows, label="arm")
     assert len(data) == 2 and data.repeat == [1, 0] and data.correct == [True, False]
     assert data.label == "arm"
+
+
+def test_zero_accuracy_in_both_arms_is_never_approved() -> None:
+    # a useless candidate against a useless baseline: cheaper and faster, still REJECT
+    ones = np.ones(30)
+    wrong = [False] * 30
+    comparison = compare_paired(
+        _arm(wrong, ones, ones, ones * 100), _arm(wrong, ones * 0.5, ones * 0.5, ones * 50)
+    )
+    assert comparison.accuracy.status == "both_zero"
+    decision = decide(comparison)
+    assert decision.verdict == "REJECT"
+    assert [c.name for c in decision.checks if not c.passed] == ["accuracy"]
+    assert "no evidence the candidate works" in decision.reasons[0]
+    # a candidate that gets something right over a 0% baseline still passes accuracy
+    better = compare_paired(
+        _arm(wrong, ones, ones, ones * 100), _arm([True] * 3 + wrong[3:], ones, ones, ones * 100)
+    )
+    assert next(c for c in decide(better).checks if c.name == "accuracy").passed

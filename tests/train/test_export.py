@@ -29,6 +29,12 @@ def problems():  # type: ignore[no-untyped-def]
 
 def test_export_writes_openai_hf_and_pairs_with_a_report(tmp_path, problems):
     exs, _ = extraction_examples(problems)
+    # a ptool with a worked example: its answer sits in the prompt and must not be trained on
+    shot = [
+        ChatMessage(role="user", content="passenger_text:\nan example question"),
+        ChatMessage(role="assistant", content='{"an": "example answer"}'),
+    ]
+    exs = [e.model_copy(update={"prompt": [e.prompt[0], *shot, *e.prompt[1:]]}) for e in exs]
     pairs = extraction_pairs(problems)
     dup = exs[0].model_copy()
     rep = export_dataset(

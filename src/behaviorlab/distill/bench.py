@@ -381,19 +381,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         results[suite] = rows
         report += [f"## {suite}", "", _table(rows), ""]
         chain = next(k for k in evals if k.startswith("distilled chain"))
-        source = next((k for k in evals if "replay" in k), None)
-        if source:
+        for source in (k for k in evals if "replay" in k or k.endswith("(real)")):
             cmp = compare_evals(store, evals[source], evals[chain])
+            note = (
+                "its latency is not a model's"
+                if "replay" in source
+                else f"on the {cmp.comparison.n_scenarios} problems both ran"
+            )
             report += [
-                f"Gate, distilled chain vs L3 source (replay; its latency is not a model's): "
-                f"**{cmp.decision.verdict}** ({'; '.join(cmp.decision.reasons)})",
-                "",
-            ]
-        real = next((k for k in evals if k.endswith("(real)")), None)
-        if real:
-            cmp = compare_evals(store, evals[real], evals[chain])
-            report += [
-                f"Gate, distilled chain vs {real} (on the {cmp.comparison.n_scenarios} problems both ran): "
+                f"Gate, distilled chain vs {source} ({note}): "
                 f"**{cmp.decision.verdict}** ({'; '.join(cmp.decision.reasons)})",
                 "",
             ]

@@ -15,6 +15,8 @@ Choices worth knowing:
   incorrect, for both arms alike, so the rule favours neither arm).
 - Wilson intervals are per attempt (every row counted) and descriptive; the gate uses
   bootstrap intervals that resample whole scenarios, which account for repeats.
+- Accuracy 0 in both arms fails the accuracy check: such a comparison cannot show that
+  the candidate works, so it is never approved (nor promoted).
 - Cost: when every aligned row of both arms costs $0 (local models), the cost check
   uses tokens as the cost proxy; when tokens are also all 0 it is "n/a: both zero" and
   passes. A baseline mean of 0 against a non-zero candidate is an unbounded ratio and
@@ -532,34 +534,33 @@ def _means(m: RatioMetric) -> str:
 
 
 def _lower_check(m: RatioMetric, threshold: float, alpha: float) -> Check:
-    sig = m.p_holm is not None and m.p_holm < alpha
-    if m.status != "ok" or m.low is None:
-        # Baseline accuracy 0: any candidate meets threshold x 0.
-        return Check(
-            name=m.name,
-            bound="lower",
-            bound_used=None,
-            threshold=threshold,
-            passed=True,
-            detail=f"{m.name} ratio n/a: baseline is 0, so the candidate cannot be worse "
-            f"({_means(m)})",
-            p_holm=m.p_holm,
-            significant=sig,
+    bound_used: float | None = None
+    if m.status == "both_zero":
+        # Neither arm got anything right: the data say nothing about the candidate working,
+        # and a gate that approved here would let a useless model replace a useless one.
+        passed = False
+        detail = f"{m.name} is 0 in both arms: no evidence the candidate works ({_means(m)})"
+    elif m.status != "ok" or m.low is None:
+        # Baseline accuracy 0, candidate above it: any candidate meets threshold x 0.
+        passed = True
+        detail = (
+            f"{m.name} ratio n/a: baseline is 0, so the candidate cannot be worse ({_means(m)})"
         )
-    passed = m.low >= threshold
-    detail = (
-        f"{_metric_label(m)} {m.ratio:.3f} [{m.low:.3f}, {m.high:.3f}] ({_means(m)}): "
-        f"lower bound {m.low:.3f} {'≥' if passed else '<'} {threshold:g}"
-    )
+    else:
+        bound_used, passed = m.low, m.low >= threshold
+        detail = (
+            f"{_metric_label(m)} {m.ratio:.3f} [{m.low:.3f}, {m.high:.3f}] ({_means(m)}): "
+            f"lower bound {m.low:.3f} {'≥' if passed else '<'} {threshold:g}"
+        )
     return Check(
         name=m.name,
         bound="lower",
-        bound_used=m.low,
+        bound_used=bound_used,
         threshold=threshold,
         passed=passed,
         detail=detail,
         p_holm=m.p_holm,
-        significant=sig,
+        significant=m.p_holm is not None and m.p_holm < alpha,
     )
 
 

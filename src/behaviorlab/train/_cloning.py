@@ -1,4 +1,5 @@
-"""Behaviour cloning for the airline L3 agent: the L0 program's tool calls as ReAct steps.
+"""Behaviour cloning for the airline L3 agent: the expert trajectories
+(``behaviorlab.tasks.airline._expert``, the same ones the distiller replays) as ReAct steps.
 
 The expert follows the L3 system prompt's procedure with the agent's own tools, calling
 them for real, so every observation is exactly what the agent would see. Calls that do not
@@ -9,106 +10,71 @@ answer.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
 from behaviorlab.models import Message, ToolCall
 from behaviorlab.tasks.airline import AirlineProblem, ExtractionError, total_cost
 from behaviorlab.tasks.airline._agents import L3_SYSTEM, airline_tools
+from behaviorlab.tasks.airline._expert import (
+    MissingFactsError,
+    expert_answer,
+    expert_calls,
+    expert_steps,
+)
 from behaviorlab.tools import ToolRegistry
 from behaviorlab.train._airline import labelled_target
 from behaviorlab.train._records import ChatMessage, TrainingExample
 from behaviorlab.train._render import render_messages
 
 
-class _Expert:
-    def __init__(self) -> None:
-        self.tools = ToolRegistry(airline_tools())
-        self.messages: list[Message] = []
-        self._n = 0
+def react_messages(problem: AirlineProblem, system_prompt: str = L3_SYSTEM) -> list[Message]:
+    """The whole expert conversation (system, question, steps, final answer) as agent messages.
 
-    def step(self, calls: list[tuple[str, dict[str, Any]]]) -> list[Any]:
-        tcs = []
-        for name, args in calls:
-            self._n += 1
-            tcs.append(ToolCall(id=f"call_{self._n}", name=name, arguments=args))
-        self.messages.append(Message.assistant("", tcs))
-        values = []
-        for tc in tcs:
-            r = self.tools.call(tc)
+    The steps are :func:`expert_calls` grouped by tool; every call is made for real through
+    the agent's own tool registry, so each observation is exactly what the agent would see,
+    and is checked against the expert's value. The target must also pass the L0 labeller
+    (``labelled_target``); either failure raises ``ExtractionError``.
+    """
+    labelled_target(problem)
+    try:
+        steps = expert_steps(expert_calls(problem))
+    except MissingFactsError as e:
+        raise ExtractionError(str(e)) from e
+    tools = ToolRegistry(airline_tools())
+    messages = [Message.system(system_prompt), Message.user(problem.prompt)]
+    n = 0
+    for step in steps:
+        calls = []
+        for c in step:
+            n += 1
+            calls.append(ToolCall(id=f"call_{n}", name=c.tool, arguments=c.arguments))
+        messages.append(Message.assistant("", calls))
+        for tc, c in zip(calls, step, strict=True):
+            r = tools.call(tc)
             if not r.ok:
                 raise ExtractionError(f"expert call {tc.name}({tc.arguments}) failed: {r.error}")
-            self.messages.append(Message.tool(r.content, tc.id, tc.name))
-            values.append(_value(r.content))
-        return values
+            if _value(r.content) != c.result:
+                raise ExtractionError(
+                    f"{problem.id}: tool {tc.name} returned {r.content}, the expert {c.result}"
+                )
+            messages.append(Message.tool(r.content, tc.id, tc.name))
+    total = expert_answer(problem)
+    assert problem.info is not None
+    if total != total_cost(problem.info):
+        raise ExtractionError(f"{problem.id}: expert total {total} != {total_cost(problem.info)}")
+    messages.append(Message.assistant(f"Final Answer: {total}"))
+    return messages
 
 
 def _value(content: str) -> Any:
-    import json
-
     try:
-        return json.loads(content)
+        value = json.loads(content)
     except json.JSONDecodeError:
         return content
-
-
-def react_messages(problem: AirlineProblem, system_prompt: str = L3_SYSTEM) -> list[Message]:
-    """The whole expert conversation (system, question, steps, final answer) as agent messages."""
-    target = labelled_target(problem)
-    ex = _Expert()
-    ex.messages = [Message.system(system_prompt), Message.user(problem.prompt)]
-    ((region, direction),) = ex.step(
-        [
-            (
-                "region_of_route",
-                {"origin": target.origin_city, "destination": target.destination_city},
-            )
-        ]
-    )
-    cls = target.customer_class
-    bags = [b.model_dump() for b in target.checked_bags]
-    fees: list[int] = []
-    surcharges: list[int] = []
-    if bags:
-        (numbers,) = ex.step(
-            [
-                (
-                    "best_checked_bag_numbers",
-                    {"region": region, "direction": direction, "cabin_class": cls, "bags": bags},
-                )
-            ]
-        )
-        fees = ex.step(
-            [
-                (
-                    "checked_bag_fee",
-                    {"region": region, "direction": direction, "cabin_class": cls, "bag_number": n},
-                )
-                for n in numbers
-            ]
-        )
-        surcharges = ex.step(
-            [
-                (
-                    "oversize_overweight_fee",
-                    {
-                        "region": region,
-                        "cabin_class": cls,
-                        "length_plus_width_plus_height": b["length"] + b["width"] + b["height"],
-                        "weight_lbs": b["weight"],
-                        "complimentary": fee == 0,
-                    },
-                )
-                for b, fee in zip(bags, fees, strict=True)
-            ]
-        )
-    expression = " + ".join(str(v) for v in [target.ticket_price, *fees, *surcharges])
-    (total,) = ex.step([("calculator", {"expression": expression})])
-    assert problem.info is not None
-    if round(float(total)) != total_cost(problem.info):
-        raise ExtractionError(f"{problem.id}: expert total {total} != {total_cost(problem.info)}")
-    ex.messages.append(Message.assistant(f"Final Answer: {round(float(total))}"))
-    return ex.messages
+    # the calculator returns a float for a whole-dollar sum; compare like the agent reads it
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def cloning_example(problem: AirlineProblem, system_prompt: str = L3_SYSTEM) -> TrainingExample:

@@ -30,10 +30,8 @@ from behaviorlab.tasks.airline._calculator import best_checked_bag_numbers, tota
 from behaviorlab.tasks.airline._extraction import (
     AirlineExtraction,
     ExtractionError,
-    target_for,
     to_info,
 )
-from behaviorlab.tasks.airline._generator import generate_problems
 from behaviorlab.tasks.airline._geo import region_of_route
 from behaviorlab.tasks.airline._parser import ParseDeclined, parse_problem
 from behaviorlab.tasks.airline._rules import checked_bag_fee, oversize_overweight_fee

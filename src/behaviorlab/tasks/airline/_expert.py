@@ -1,0 +1,131 @@
+"""Expert trajectories for the airline task: the L0 program's computation as L3 tool calls.
+
+``expert_calls(problem)`` is the sequence of calls (with results) a perfect ReAct agent
+makes with the airline tools: region, bag numbering, per-bag fees, calculator. It is the
+one definition both consumers build on: the distiller's scripted replay
+(``behaviorlab.distill.expert_model``) and the behaviour-cloning data
+(``behaviorlab.train.cloning_examples``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, NamedTuple
+
+from behaviorlab.tasks.airline._calculator import best_checked_bag_numbers
+from behaviorlab.tasks.airline._data import AirlineProblem
+from behaviorlab.tasks.airline._extraction import BagSpec
+from behaviorlab.tasks.airline._geo import region_of_route
+from behaviorlab.tasks.airline._rules import checked_bag_fee, oversize_overweight_fee
+
+
+class ExpertCall(NamedTuple):
+    """One call of an expert trajectory: ``(tool, arguments)``."""
+
+    tool: str
+    arguments: dict[str, Any]
+
+
+class ExpertStep(NamedTuple):
+    """A call with the result the tool returns for it."""
+
+    tool: str
+    arguments: dict[str, Any]
+    result: Any
+
+
+class MissingFactsError(ValueError):
+    """The problem lacks the hidden facts (info, cities) an expert trajectory is computed from."""
+
+
+def expert_trajectory(problem: AirlineProblem) -> list[ExpertCall]:
+    """The tool calls ``(tool, arguments)`` that compute ``problem``'s total (see ``expert_calls``)."""
+    return [ExpertCall(c.tool, c.arguments) for c in expert_calls(problem)]
+
+
+def expert_calls(problem: AirlineProblem) -> list[ExpertStep]:
+    """The tool calls (with their results) that compute ``problem``'s total, in ReAct order:
+    region_of_route, best_checked_bag_numbers, checked_bag_fee for every checked bag,
+    oversize_overweight_fee for every checked bag, then one calculator sum (ticket + fees +
+    surcharges), each with its result."""
+    info, origin, destination = problem.info, problem.origin, problem.destination
+    if info is None or origin is None or destination is None:
+        raise MissingFactsError(f"problem {problem.id} lacks info or its cities")
+    calls: list[ExpertStep] = []
+    region, direction = region_of_route(origin, destination)
+    calls.append(
+        ExpertStep(
+            "region_of_route", {"origin": origin, "destination": destination}, [region, direction]
+        )
+    )
+    cls = info.customer_class
+    bags = [
+        BagSpec(length=b.size[0], width=b.size[1], height=b.size[2], weight=b.weight)
+        for b in info.checked_bags
+    ]
+    numbers = best_checked_bag_numbers(region, direction, cls, bags)
+    calls.append(
+        ExpertStep(
+            "best_checked_bag_numbers",
+            {
+                "region": region,
+                "direction": direction,
+                "cabin_class": cls,
+                "bags": [b.model_dump() for b in bags],
+            },
+            numbers,
+        )
+    )
+    # one ReAct step per tool (all bags at once), so level 2's ten bags fit the L3 step limit
+    fees = [checked_bag_fee(region, direction, cls, number) for number in numbers]
+    for number, fee in zip(numbers, fees, strict=True):
+        calls.append(
+            ExpertStep(
+                "checked_bag_fee",
+                {
+                    "region": region,
+                    "direction": direction,
+                    "cabin_class": cls,
+                    "bag_number": number,
+                },
+                fee,
+            )
+        )
+    surcharges = []
+    for bag, fee in zip(bags, fees, strict=True):
+        size = bag.length + bag.width + bag.height
+        surcharge = oversize_overweight_fee(region, cls, size, bag.weight, fee == 0)
+        surcharges.append(surcharge)
+        calls.append(
+            ExpertStep(
+                "oversize_overweight_fee",
+                {
+                    "region": region,
+                    "cabin_class": cls,
+                    "length_plus_width_plus_height": size,
+                    "weight_lbs": bag.weight,
+                    "complimentary": fee == 0,
+                },
+                surcharge,
+            )
+        )
+    terms = [info.base_price, *fees, *surcharges]
+    calls.append(
+        ExpertStep("calculator", {"expression": " + ".join(str(t) for t in terms)}, sum(terms))
+    )
+    return calls
+
+
+def expert_answer(problem: AirlineProblem) -> int:
+    return int(expert_calls(problem)[-1].result)
+
+
+def expert_steps(calls: Sequence[ExpertStep]) -> list[list[ExpertStep]]:
+    """The calls grouped into ReAct steps: consecutive calls of one tool go in one step."""
+    steps: list[list[ExpertStep]] = []
+    for c in calls:
+        if steps and steps[-1][0].tool == c.tool:
+            steps[-1].append(c)
+        else:
+            steps.append([c])
+    return steps
