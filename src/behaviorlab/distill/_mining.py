@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -200,6 +200,24 @@ class MiningReport(BaseModel):
 
 def _scope_ok(ref_scope: tuple[tuple[str, int], ...], here: tuple[tuple[str, int], ...]) -> bool:
     return here[: len(ref_scope)] == ref_scope
+
+
+def _values_before(
+    run: TraceRun, ex: Execution, before: set[str]
+) -> Iterator[tuple[Ref, tuple[Any, ...], Any]]:
+    """Every leaf of the results and arguments of the calls in ``before`` (node ids) as they
+    ran in ``run``: ``(call ref, path inside it, value)``."""
+    steps = run.ok_steps()
+    for occ in ex.occurrences:
+        if occ.node.id not in before:
+            continue
+        step = steps[occ.step_index]
+        bases = [(Ref("res", occ.node.id), step.result)] + [
+            (Ref("arg", occ.node.id, p), v) for p, v in step.arguments.items()
+        ]
+        for base, val in bases:
+            for path, leaf in leaves(val, None):
+                yield base, path, leaf
 
 
 def _entries(run: TraceRun, ex: Execution, k: int) -> list[tuple[Ref, Any]]:
@@ -596,23 +614,13 @@ def _loop_drivers(
                 continue
             n = ex.loop_counts[loop.id]
             n_obs += 1
-            steps = runs[i].ok_steps()
-            found: set[Ref] = set()
-            for occ in ex.occurrences:
-                if occ.node.id not in before:
-                    continue
-                step = steps[occ.step_index]
-                bases = [(Ref("res", occ.node.id), step.result)] + [
-                    (Ref("arg", occ.node.id, p), v) for p, v in step.arguments.items()
-                ]
-                for base, val in bases:
-                    for path, leaf in leaves(val, None):
-                        if (
-                            isinstance(leaf, list)
-                            and len(leaf) == n
-                            and not any(isinstance(p, int) for p in path)
-                        ):
-                            found.add(base.at(path))
+            found = {
+                base.at(path)
+                for base, path, leaf in _values_before(runs[i], ex, before)
+                if isinstance(leaf, list)
+                and len(leaf) == n
+                and not any(isinstance(p, int) for p in path)
+            }
             counts.update(found)
         if counts and n_obs:
             best = max(counts, key=lambda r: (counts[r], r.kind == "arg", -len(r.path), repr(r)))
@@ -685,18 +693,9 @@ def _branch_conditions(
             if top.id not in ex.choices:
                 continue
             by_alt[ex.choices[top.id]].append(i)
-            steps = runs[i].ok_steps()
-            for occ in ex.occurrences:
-                if occ.node.id not in before:
-                    continue
-                step = steps[occ.step_index]
-                bases = [(Ref("res", occ.node.id), step.result)] + [
-                    (Ref("arg", occ.node.id, p), v) for p, v in step.arguments.items()
-                ]
-                for base, val in bases:
-                    for path, leaf in leaves(val, None):
-                        if isinstance(leaf, str | int | float | bool):
-                            features[base.at(path)][i] = leaf
+            for base, path, leaf in _values_before(runs[i], ex, before):
+                if isinstance(leaf, str | int | float | bool):
+                    features[base.at(path)][i] = leaf
         order = sorted(by_alt, key=lambda a: -len(by_alt[a]))
         top.support = [len(by_alt.get(a, [])) for a in range(len(top.alternatives))]
         conds: list[Condition | None] = [None] * len(top.alternatives)
