@@ -14,6 +14,7 @@ from behaviorlab.tasks.airline import (
     load_rulearena,
     parse_problem,
 )
+from behaviorlab.tasks.airline._data import NUMBER_WORDS
 
 RA = (
     "Sarah is a Main Cabin Class passenger flying from Orlando to Philadelphia with the following items:\n"
@@ -107,21 +108,7 @@ def test_declared_counts_must_match() -> None:
     p = generate_problems(1, seed=0, level=0, templates=["departing_dash"])[0]
     assert p.info is not None
     n = len(p.info.bag_list)
-    words = [
-        "zero",
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "eleven",
-    ]
-    said = next(w for w in (str(n), words[n]) if f"bringing {w} items" in p.prompt)
+    said = next(w for w in (str(n), NUMBER_WORDS[n]) if f"bringing {w} items" in p.prompt)
     bad = p.prompt.replace(f"bringing {said} items", f"bringing {n + 1} items")
     with pytest.raises(ParseDeclined, match="announces"):
         parse_problem(bad)
