@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 
 import pytest
 
@@ -11,7 +12,13 @@ from behaviorlab.feedback import add_feedback
 from behaviorlab.models import Message, ScriptedModel
 from behaviorlab.store import Store
 from behaviorlab.tasks import ScenarioOptions
-from behaviorlab.tasks.airline import AirlineExtraction, load_rulearena, target_for
+from behaviorlab.tasks.airline import (
+    AUGMENT_TEMPLATES,
+    HELDOUT_TEMPLATES,
+    AirlineExtraction,
+    load_rulearena,
+    target_for,
+)
 from behaviorlab.tasks.airline._agents import extract_airline_params, make_l1, make_l3
 from behaviorlab.train import (
     StoreFilter,
@@ -119,6 +126,19 @@ def test_generated_examples_use_the_l1_prompt_and_the_labelled_target():
     assert ex.completion[0].content == target_for(p).model_dump_json()
     pairs = extraction_pairs(problems, seed=1)
     assert len(pairs) == 6 and all(pr.chosen != pr.rejected for pr in pairs)
+
+
+def test_generated_training_problems_never_use_a_heldout_phrasing():
+    problems = airline_problems(40, seed=3, levels=(1,), weights={"rulearena": 6})
+    used = Counter(p.template for p in problems)
+    assert not set(used) & set(HELDOUT_TEMPLATES)
+    assert set(used) & set(AUGMENT_TEMPLATES)
+    # weight 6 against 1 for each of the 15 others: RuleArena's phrasing is drawn most
+    assert used.most_common(1)[0][0] == "rulearena"
+    with pytest.raises(ValueError, match="held-out phrasings are never training data"):
+        airline_problems(1, seed=3, templates=["rulearena", HELDOUT_TEMPLATES[0]])
+    with pytest.raises(ValueError, match="not in templates"):
+        airline_problems(1, seed=3, templates=["table"], weights={"rulearena": 2})
 
 
 def test_rulearena_problems_are_refused_as_training_data(rulearena_dir):

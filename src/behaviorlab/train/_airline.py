@@ -9,15 +9,16 @@ from training seeds by choosing different seeds.
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from pydantic import BaseModel
 
 from behaviorlab.tasks.airline import (
-    TRAIN_TEMPLATES,
+    HELDOUT_TEMPLATES,
+    L1_TRAIN_TEMPLATES,
     AirlineExtraction,
     AirlineProblem,
-    BagSpec,
+    CheckedBag,
     ExtractionError,
     generate_problems,
     target_for,
@@ -42,12 +43,23 @@ def airline_problems(
     *,
     seed: int,
     levels: Sequence[int] = (0, 1, 2),
-    templates: Sequence[str] = TRAIN_TEMPLATES,
+    templates: Sequence[str] = L1_TRAIN_TEMPLATES,
+    weights: Mapping[str, int] | None = None,
 ) -> list[AirlineProblem]:
-    """``n`` generated problems per level."""
+    """``n`` generated problems per level, phrased by ``templates`` (by default every phrasing
+    a model may be trained on: the L0 parser's and the augmentation ones, never a held-out
+    one). ``weights`` makes some phrasings more frequent: ``{"rulearena": 4}`` draws RuleArena's
+    own phrasing four times as often as each of the others."""
+    bad = [t for t in templates if t in HELDOUT_TEMPLATES]
+    if bad:
+        raise ValueError(f"held-out phrasings are never training data: {bad}")
+    unknown = sorted(set(weights or {}) - set(templates))
+    if unknown:
+        raise ValueError(f"weights name phrasings not in templates: {unknown}")
+    drawn = [t for t in templates for _ in range((weights or {}).get(t, 1))]
     out: list[AirlineProblem] = []
     for lvl in levels:
-        out.extend(generate_problems(n, seed=seed, level=lvl, templates=list(templates)))
+        out.extend(generate_problems(n, seed=seed, level=lvl, templates=drawn))
     return out
 
 
@@ -115,7 +127,7 @@ def corrupt_extraction(target: AirlineExtraction, rng: random.Random) -> Airline
     bags = list(target.checked_bags)
     kind = rng.choice(["carry_on", "drop_bag", "digit", "class", "swap_cities", "price"])
     if kind == "carry_on":
-        bags.insert(0, BagSpec(length=22, width=14, height=9, weight=rng.randint(8, 15)))
+        bags.insert(0, CheckedBag(item=2, length=22, width=14, height=9, weight=rng.randint(8, 15)))
     elif kind == "drop_bag" and len(bags) > 1:
         bags.pop(rng.randrange(len(bags)))
     elif kind == "digit" and bags:
@@ -148,7 +160,9 @@ def corrupt_extraction(target: AirlineExtraction, rng: random.Random) -> Airline
         return target.model_copy(
             update={"ticket_price": target.ticket_price + rng.choice([-100, 10, 100])}
         )
-    return target.model_copy(update={"checked_bags": bags})
+    # renumbered, as a model that made the mistake would write it
+    renumbered = [b.model_copy(update={"item": n}) for n, b in enumerate(bags, start=2)]
+    return target.model_copy(update={"checked_bags": renumbered})
 
 
 def extraction_pairs(problems: Sequence[AirlineProblem], *, seed: int = 0) -> list[PreferencePair]:

@@ -24,7 +24,7 @@ SPECIAL_TOKENS = ("<|endoftext|>", "<|im_start|>", "<|im_end|>")
 _CORPUS = (
     "The passenger flies Main Cabin from Boston to Paris with a backpack and two luggage boxes.",
     '{"customer_class": "Business", "origin_city": "Chicago", "ticket_price": 420, '
-    '"checked_bags": [{"length": 40, "width": 20, "height": 12, "weight": 55}]}',
+    '"checked_bags": [{"item": 2, "length": 40, "width": 20, "height": 12, "weight": 55}]}',
     '<tool_call>{"name": "calculator", "arguments": {"expression": "1 + 2"}}</tool_call>',
     "Tool calculator returned: 3. Final Answer: 3",
     "user assistant system 0123456789 abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ",

@@ -28,8 +28,8 @@ def _extraction_from_text(messages: list[Message]) -> str:
     text = _text_of(messages)
     price = int(re.findall(r"\$(\d+)", text)[-1])
     bags = [
-        dict(zip(("length", "width", "height", "weight"), map(int, m), strict=True))
-        for m in _BAG.findall(text)
+        {"item": n, **dict(zip(("length", "width", "height", "weight"), map(int, m), strict=True))}
+        for n, m in enumerate(_BAG.findall(text), start=1)
     ][1:]
     return json.dumps(
         {

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -8,6 +9,7 @@ from behaviorlab.tasks.airline import (
     ALL_TEMPLATES,
     AirlineExtraction,
     BagSpec,
+    CheckedBag,
     ExtractionError,
     compute_fee,
     from_info,
@@ -39,6 +41,14 @@ def test_schema_is_small_and_flat() -> None:
         "checked_bags",
     ]
     assert len(BagSpec.model_json_schema()["properties"]) == 4
+    # the anchor comes first, in the schema (the decoding grammar's order) and in the targets
+    assert list(CheckedBag.model_json_schema()["properties"]) == [
+        "item",
+        "length",
+        "width",
+        "height",
+        "weight",
+    ]
 
 
 def _extraction(**overrides: object) -> AirlineExtraction:
@@ -47,7 +57,7 @@ def _extraction(**overrides: object) -> AirlineExtraction:
         "origin_city": "Boston",
         "destination_city": "Paris",
         "ticket_price": 400,
-        "checked_bags": [{"length": 30, "width": 20, "height": 10, "weight": 60}],
+        "checked_bags": [{"item": 2, "length": 30, "width": 20, "height": 10, "weight": 60}],
     }
     return AirlineExtraction.model_validate({**data, **overrides})
 
@@ -77,3 +87,24 @@ def test_from_info_refuses_cities_that_contradict_info(rulearena_dir: Path) -> N
     assert p.info is not None and p.info.routine != "U.S."
     with pytest.raises(ExtractionError, match="info says"):
         from_info(p.info, "Boston", "Chicago")
+
+
+def test_targets_number_the_checked_bags_from_two(rulearena_dir: Path) -> None:
+    p = load_rulearena(rulearena_dir, 2).problems[0]
+    assert p.info is not None
+    target = target_for(p)
+    assert [b.item for b in target.checked_bags] == list(range(2, len(p.info.bag_list) + 1))
+    assert target.model_dump_json().startswith('{"customer_class":')
+    assert '"checked_bags":[{"item":2,"length":' in target.model_dump_json()
+
+
+@pytest.mark.parametrize(
+    ("items", "why"),
+    [([2, 3, 3], r"got \[2, 3, 3\]"), ([2, 4], r"got \[2, 4\]"), ([3, 4], r"got \[3, 4\]")],
+)
+def test_a_repeated_or_skipped_bag_is_rejected(items: list[int], why: str) -> None:
+    bags = [{"item": n, "length": 30, "width": 20, "height": 10, "weight": 60} for n in items]
+    with pytest.raises(ValueError, match="a bag was repeated or skipped") as e:
+        _extraction(checked_bags=bags)
+    assert re.search(why, str(e.value))
+    assert _extraction(checked_bags=[]).checked_bags == []

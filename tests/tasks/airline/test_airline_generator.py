@@ -8,8 +8,10 @@ import pytest
 
 from behaviorlab.tasks.airline import (
     ALL_TEMPLATES,
+    AUGMENT_TEMPLATES,
     CABIN_CLASSES,
     HELDOUT_TEMPLATES,
+    L1_TRAIN_TEMPLATES,
     TRAIN_TEMPLATES,
     Scenario,
     compute_fee,
@@ -23,8 +25,29 @@ from behaviorlab.tasks.airline import (
 def test_template_split() -> None:
     assert len(ALL_TEMPLATES) >= 12 and len(HELDOUT_TEMPLATES) >= 4
     assert set(TRAIN_TEMPLATES).isdisjoint(HELDOUT_TEMPLATES)
-    assert set(TRAIN_TEMPLATES) | set(HELDOUT_TEMPLATES) == set(ALL_TEMPLATES)
+    assert set(AUGMENT_TEMPLATES).isdisjoint(HELDOUT_TEMPLATES)
+    assert set(AUGMENT_TEMPLATES).isdisjoint(TRAIN_TEMPLATES)
+    assert set(TRAIN_TEMPLATES) | set(HELDOUT_TEMPLATES) | set(AUGMENT_TEMPLATES) == set(
+        ALL_TEMPLATES
+    )
+    assert set(L1_TRAIN_TEMPLATES) == set(TRAIN_TEMPLATES) | set(AUGMENT_TEMPLATES)
     assert "rulearena" in TRAIN_TEMPLATES
+
+
+def test_augmentation_moves_the_facts_around() -> None:
+    """The augmentation phrasings put weight before size, the carry-on after the checked bags,
+    and the header fields in more than one order: what the fixed phrasings never do."""
+    weight_first = carry_last = 0
+    header_orders = set()
+    for p in generate_problems(60, seed=2, level=0, templates=AUGMENT_TEMPLATES):
+        assert p.info is not None
+        c, first = p.info.carry_on, p.info.checked_bags[0]
+        carry_at = p.prompt.find(f"{c.size[0]}")
+        carry_last += p.prompt.find(str(first.size[0])) < carry_at
+        weight_first += p.prompt.find(str(first.weight)) < p.prompt.find(str(first.size[1]))
+        if p.template == "key_values":
+            header_orders.add(tuple(line.split(":")[0] for line in p.prompt.splitlines()[:5]))
+    assert weight_first >= 10 and carry_last >= 10 and len(header_orders) >= 5
 
 
 def test_rulearena_template_reproduces_rulearena_prompts(rulearena_dir: Path) -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from behaviorlab.tasks.airline import (
+    AUGMENT_TEMPLATES,
     HELDOUT_TEMPLATES,
     TRAIN_TEMPLATES,
     ParseDeclined,
@@ -51,9 +52,10 @@ def test_parses_every_training_template(level: int) -> None:
             assert parsed.carry_on.size == p.info.carry_on.size
 
 
-def test_heldout_templates_are_declined_or_right() -> None:
+@pytest.mark.parametrize("templates", [HELDOUT_TEMPLATES, AUGMENT_TEMPLATES])
+def test_unknown_phrasings_are_declined_or_right(templates: tuple[str, ...]) -> None:
     wrong = 0
-    problems = generate_problems(200, seed=0, level=1, templates=HELDOUT_TEMPLATES)
+    problems = generate_problems(200, seed=0, level=1, templates=templates)
     for p in problems:
         try:
             parsed = parse_problem(p.prompt)

@@ -33,6 +33,7 @@ from behaviorlab.tasks.airline._data import (
 from behaviorlab.tasks.airline._extraction import (
     AirlineExtraction,
     BagSpec,
+    CheckedBag,
     ExtractionError,
     from_info,
     target_for,
@@ -40,7 +41,9 @@ from behaviorlab.tasks.airline._extraction import (
 )
 from behaviorlab.tasks.airline._generator import (
     ALL_TEMPLATES,
+    AUGMENT_TEMPLATES,
     HELDOUT_TEMPLATES,
+    L1_TRAIN_TEMPLATES,
     TEMPLATES,
     TRAIN_TEMPLATES,
     Scenario,
@@ -66,6 +69,7 @@ from behaviorlab.tasks.airline._rules import (
     CabinClass,
     Direction,
     Region,
+    bag_surcharge,
     checked_bag_fee,
     oversize_fee,
     oversize_overweight_fee,
@@ -76,10 +80,12 @@ from behaviorlab.tasks.airline._rules_text import render_schedule, rules_text
 
 __all__ = [
     "ALL_TEMPLATES",
+    "AUGMENT_TEMPLATES",
     "BASE_FEES",
     "CABIN_CLASSES",
     "CITIES",
     "HELDOUT_TEMPLATES",
+    "L1_TRAIN_TEMPLATES",
     "REGIONS",
     "TEMPLATES",
     "TRAIN_TEMPLATES",
@@ -90,6 +96,7 @@ __all__ = [
     "BagNotAcceptedError",
     "BagSpec",
     "CabinClass",
+    "CheckedBag",
     "CheckedBagCharge",
     "City",
     "DatasetRowError",
@@ -106,6 +113,7 @@ __all__ = [
     "UnsupportedRouteError",
     "airline_dir",
     "assign_slots",
+    "bag_surcharge",
     "best_checked_bag_numbers",
     "checked_bag_fee",
     "compute_fee",

@@ -398,6 +398,135 @@ def _h_arrow_route(s: Scenario, rng: random.Random) -> str:
     )
 
 
+# ---- augmentation templates (L1 training data only) ------------------------
+# They move the facts around (header fields in any order, weight before size, the carry-on
+# last, one column per dimension, sentences shuffled) so that a model trained on them learns
+# to copy by meaning, not by position.  The L0 parser is not built for them, and none is a
+# held-out phrasing: the held-out set keeps measuring text no training run has seen.
+
+
+def _a_key_values(s: Scenario, rng: random.Random) -> str:
+    i = s.info
+    header = [
+        (rng.choice(("name", "passenger", "traveler")), s.passenger),
+        (rng.choice(("cabin", "class", "seat class")), _cls(rng, i.customer_class)),
+        (rng.choice(("from", "origin", "departure city")), s.origin),
+        (rng.choice(("to", "destination", "arrival city")), s.destination),
+        (
+            rng.choice(("fare", "price", "ticket")),
+            _price(rng, i.base_price, ("dollar", "usd_after", "dollars", "dollar_cents")),
+        ),
+    ]
+    rng.shuffle(header)
+    weight_first, carry_last = rng.random() < 0.5, rng.random() < 0.4
+
+    def item(b: Bag, role: str) -> str:
+        size = [f"length {b.size[0]} in", f"width {b.size[1]} in", f"height {b.size[2]} in"]
+        fields = [*size, f"weight {b.weight} lb"]
+        if weight_first:
+            fields = fields[3:] + fields[:3]
+        return f"- {b.name} ({role}): " + ", ".join(fields)
+
+    lines = [item(b, "checked") for b in i.checked_bags]
+    carry = item(i.carry_on, "carry-on")
+    lines = [*lines, carry] if carry_last else [carry, *lines]
+    return "\n".join(f"{k}: {v}" for k, v in header) + "\nitems:\n" + "\n".join(lines)
+
+
+def _a_weight_first_lines(s: Scenario, rng: random.Random) -> str:
+    i = s.info
+    dims, weight = _dims_style(rng, ("x_in", "x_inches", "by")), _weight_style(rng)
+    lines = [f"#{n}: {weight(b)}; {dims(b)}; {b.name}" for n, b in enumerate(i.bag_list, start=1)]
+    return (
+        f"{s.passenger}, {_cls(rng, i.customer_class)} class, {s.origin} to {s.destination}, "
+        f"paid {_price(rng, i.base_price, ('dollar', 'usd_after', 'us_dollar'))}.\n"
+        "Items by weight and size (#1 stays in the cabin):\n" + "\n".join(lines)
+    )
+
+
+def _a_checked_then_cabin(s: Scenario, rng: random.Random) -> str:
+    i = s.info
+    dims, weight = _dims_style(rng, ("x_inches", "x_in", "by")), _weight_style(rng)
+    c = i.carry_on
+    if rng.random() < 0.5:
+        checked = [f"a {b.name} of {dims(b)} weighing {weight(b)}" for b in i.checked_bags]
+        bags = f"Bags to check: {'; '.join(checked)}."
+    else:
+        bags = "Bags to check:\n" + "\n".join(
+            f"- {weight(b)}, {dims(b)} ({b.name})" for b in i.checked_bags
+        )
+    return (
+        f"{s.passenger} booked {_cls(rng, i.customer_class)} class from {s.origin} to {s.destination} "
+        f"for {_price(rng, i.base_price, ('dollar', 'dollars', 'usd_before'))}. {bags}\n"
+        f"Carry-on (stays in the cabin): a {c.name}, {dims(c)}, {weight(c)}."
+    )
+
+
+def _a_delimited_rows(s: Scenario, rng: random.Random) -> str:
+    i = s.info
+    sep = rng.choice(("; ", "\t", " / "))
+    head = [
+        ("traveller", s.passenger),
+        ("class", i.customer_class),
+        ("leaving", s.origin),
+        ("going to", s.destination),
+        ("paid", str(i.base_price) if rng.random() < 0.5 else f"${i.base_price}"),
+    ]
+    rng.shuffle(head)
+    weight_first = rng.random() < 0.5
+    cols = ["lbs", "L", "W", "H"] if weight_first else ["L", "W", "H", "lbs"]
+
+    def row(n: int, b: Bag) -> str:
+        vals = (
+            [str(b.weight), *map(str, b.size)]
+            if weight_first
+            else [*map(str, b.size), str(b.weight)]
+        )
+        return sep.join([str(n), b.name, *vals])
+
+    return (
+        sep.join(k for k, _ in head) + "\n" + sep.join(v for _, v in head) + "\n\n"
+        f"bags (inches, pounds; no. 1 is carried on):\n{sep.join(['no.', 'bag', *cols])}\n"
+        + "\n".join(row(n, b) for n, b in enumerate(i.bag_list, start=1))
+    )
+
+
+def _a_scrambled_sentences(s: Scenario, rng: random.Random) -> str:
+    i, p = s.info, s.passenger
+    dims, weight = _dims_style(rng, ("x_inches", "x_in", "by")), _weight_style(rng)
+    weight_first = rng.random() < 0.5
+
+    def bag(b: Bag) -> str:
+        if weight_first:
+            return f"a {b.name} that weighs {weight(b)} and is {dims(b)}"
+        return f"a {b.name}, {dims(b)} and {weight(b)}"
+
+    route = rng.choice(
+        (
+            f"The flight goes from {s.origin} to {s.destination}.",
+            f"{p} leaves {s.origin} for {s.destination}.",
+            f"Departure: {s.origin}. Arrival: {s.destination}.",
+            f"The trip ends in {s.destination}; it starts in {s.origin}.",
+        )
+    )
+    cabin = rng.choice(
+        (f"{p} is booked in {_cls(rng, i.customer_class)} class.", f"Cabin: {i.customer_class}.")
+    )
+    price = rng.choice(
+        (
+            f"The ticket cost {_price(rng, i.base_price, ('dollar', 'dollars'))}.",
+            f"{p} paid {_price(rng, i.base_price, ('dollar', 'usd_after'))} for the ticket.",
+        )
+    )
+    carry = f"{p}'s carry-on is {bag(i.carry_on)}."
+    checked = f"Checked: {'; '.join(bag(b) for b in i.checked_bags)}."
+    bags = [carry, checked] if rng.random() < 0.5 else [checked, carry]
+    facts = [route, cabin, price]
+    rng.shuffle(facts)
+    cut = rng.randint(0, 3)
+    return " ".join([*facts[:cut], *bags, *facts[cut:]])
+
+
 TEMPLATES: dict[str, Template] = {
     "rulearena": _t_rulearena,
     "numbered_compact": _t_numbered_compact,
@@ -416,6 +545,11 @@ TEMPLATES: dict[str, Template] = {
     "csv_block": _h_csv_block,
     "first_person": _h_first_person,
     "arrow_route": _h_arrow_route,
+    "key_values": _a_key_values,
+    "weight_first_lines": _a_weight_first_lines,
+    "checked_then_cabin": _a_checked_then_cabin,
+    "delimited_rows": _a_delimited_rows,
+    "scrambled_sentences": _a_scrambled_sentences,
 }
 HELDOUT_TEMPLATES: tuple[str, ...] = (
     "to_from_reversed",
@@ -425,7 +559,19 @@ HELDOUT_TEMPLATES: tuple[str, ...] = (
     "first_person",
     "arrow_route",
 )
-TRAIN_TEMPLATES: tuple[str, ...] = tuple(t for t in TEMPLATES if t not in HELDOUT_TEMPLATES)
+AUGMENT_TEMPLATES: tuple[str, ...] = (
+    "key_values",
+    "weight_first_lines",
+    "checked_then_cabin",
+    "delimited_rows",
+    "scrambled_sentences",
+)
+#: the phrasings the L0 parser is built for (and the default generated source)
+TRAIN_TEMPLATES: tuple[str, ...] = tuple(
+    t for t in TEMPLATES if t not in HELDOUT_TEMPLATES and t not in AUGMENT_TEMPLATES
+)
+#: everything a model may be trained on: never a held-out phrasing
+L1_TRAIN_TEMPLATES: tuple[str, ...] = TRAIN_TEMPLATES + AUGMENT_TEMPLATES
 ALL_TEMPLATES: tuple[str, ...] = tuple(TEMPLATES)
 
 

@@ -19,12 +19,19 @@ from behaviorlab.tasks.airline._calculator import total_cost
 from behaviorlab.tasks.airline._data import AirlineProblem, load_rulearena
 from behaviorlab.tasks.airline._generator import (
     ALL_TEMPLATES,
+    AUGMENT_TEMPLATES,
     HELDOUT_TEMPLATES,
     TRAIN_TEMPLATES,
     generate_problems,
 )
 
-SOURCES = ("rulearena", "generated", "generated-heldout", "generated-all")
+SOURCES = (
+    "rulearena",
+    "generated",
+    "generated-heldout",
+    "generated-augment",
+    "generated-all",
+)
 
 
 def problem_scenario(p: AirlineProblem) -> Scenario:
@@ -67,6 +74,7 @@ def load_problems(options: ScenarioOptions) -> list[AirlineProblem]:
             templates = {
                 "generated": TRAIN_TEMPLATES,
                 "generated-heldout": HELDOUT_TEMPLATES,
+                "generated-augment": AUGMENT_TEMPLATES,
                 "generated-all": ALL_TEMPLATES,
             }[source]
             problems.extend(
