@@ -43,25 +43,17 @@ EXPECTED_PROVENANCE = {
     ("checked_bag_fee", "direction"): ("derived", "region_of_route#n1 result[1]"),
     ("checked_bag_fee", "cabin_class"): ("derived", "best_checked_bag_numbers#n2 arg cabin_class"),
     ("checked_bag_fee", "bag_number"): ("derived", "best_checked_bag_numbers#n2 result[i]"),
-    ("oversize_overweight_fee", "region"): ("derived", "region_of_route#n1 result[0]"),
-    ("oversize_overweight_fee", "cabin_class"): (
-        "derived",
-        "best_checked_bag_numbers#n2 arg cabin_class",
-    ),
-    ("oversize_overweight_fee", "length_plus_width_plus_height"): (
-        "computed",
-        "best_checked_bag_numbers#n2 arg bags[i].length + best_checked_bag_numbers#n2 arg bags[i].width"
-        " + best_checked_bag_numbers#n2 arg bags[i].height",
-    ),
-    ("oversize_overweight_fee", "weight_lbs"): (
-        "derived",
-        "best_checked_bag_numbers#n2 arg bags[i].weight",
-    ),
-    ("oversize_overweight_fee", "complimentary"): ("computed", "checked_bag_fee#n4[i] result == 0"),
+    ("bag_surcharge", "region"): ("derived", "region_of_route#n1 result[0]"),
+    ("bag_surcharge", "cabin_class"): ("derived", "best_checked_bag_numbers#n2 arg cabin_class"),
+    ("bag_surcharge", "length"): ("derived", "best_checked_bag_numbers#n2 arg bags[i].length"),
+    ("bag_surcharge", "width"): ("derived", "best_checked_bag_numbers#n2 arg bags[i].width"),
+    ("bag_surcharge", "height"): ("derived", "best_checked_bag_numbers#n2 arg bags[i].height"),
+    ("bag_surcharge", "weight_lbs"): ("derived", "best_checked_bag_numbers#n2 arg bags[i].weight"),
+    ("bag_surcharge", "complimentary"): ("computed", "checked_bag_fee#n4[i] result == 0"),
     ("calculator", "expression"): (
         "computed",
         "sum of [input, each iteration's (checked_bag_fee#n4[i] result),"
-        " each iteration's (oversize_overweight_fee#n6[i] result)]",
+        " each iteration's (bag_surcharge#n6[i] result)]",
     ),
 }
 
@@ -87,7 +79,7 @@ def test_expert_trajectory_is_the_l0_computation(helpers):
             "region_of_route",
             "best_checked_bag_numbers",
             "checked_bag_fee",
-            "oversize_overweight_fee",
+            "bag_surcharge",
             "calculator",
         ]
 
@@ -112,7 +104,7 @@ def test_mining_finds_paths_loops_and_every_arguments_provenance(expert_runs):
     rep = mined.report()
     assert rep.coverage == 1.0 and rep.successful_runs == len(problems)
     assert rep.pattern == (
-        "region_of_route → best_checked_bag_numbers → (checked_bag_fee)* → (oversize_overweight_fee)* → calculator"
+        "region_of_route → best_checked_bag_numbers → (checked_bag_fee)* → (bag_surcharge)* → calculator"
     )
     # path frequencies: one exact path per bag count (levels have 4, 7, 10 checked bags here)
     assert sum(p.runs for p in rep.paths) == len(problems)
@@ -146,7 +138,7 @@ def test_generated_module_has_one_typed_extraction_ptool_and_plain_tool_calls(di
     # the list is bounded (the runs saw up to 10 bags), so a small model cannot loop on it forever
     assert out.model_json_schema()["properties"]["bags"]["maxItems"] == 12
     item = out.model_fields["bags"].annotation.__args__[0]  # list[BagsItem]
-    assert list(item.model_fields) == ["length", "width", "height", "weight"]
+    assert list(item.model_fields) == ["item", "length", "width", "height", "weight"]
     # the prompt is built from the tool descriptions, and carries a worked example from a trace
     prompt = ptools[0].messages("some text")
     assert "The checked bags only (not the carry-on)" in prompt[0].content

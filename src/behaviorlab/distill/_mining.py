@@ -298,25 +298,38 @@ def _plainness(ref: Ref) -> tuple[int, ...]:
     return (not ref.same_iter, -_node_num(ref), -len(ref.path), -len(ref.parts))
 
 
-def _flatten(value: Any, prefix: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], Any]]:
+def _flatten(
+    value: Any, prefix: tuple[str, ...] = (), index: int | None = None
+) -> list[tuple[tuple[str, ...], Any, int | None]]:
+    """(path, leaf, position of the leaf's innermost list element) for every leaf."""
     if isinstance(value, dict):
-        return [x for k, v in value.items() for x in _flatten(v, (*prefix, str(k)))]
+        return [x for k, v in value.items() for x in _flatten(v, (*prefix, str(k)), index)]
     if isinstance(value, list):
-        return [x for v in value for x in _flatten(v, (*prefix, "*"))]
-    return [(prefix, value)]
+        return [x for i, v in enumerate(value) for x in _flatten(v, (*prefix, "*"), i)]
+    return [(prefix, value, index)]
 
 
 def _structured_input(slot: Slot, runs: list[TraceRun], min_share: float) -> bool:
-    """A list/dict argument whose every leaf is copied from the input text."""
+    """A list/dict argument whose every leaf is copied from the input text, or numbers the
+    list's elements (an item number: the position plus one fixed offset, in every run)."""
     if not all(isinstance(o.value, list | dict) for o in slot.obs):
         return False
     per_path: dict[tuple[str, ...], list[bool]] = defaultdict(list)
+    offsets: dict[tuple[str, ...], set[Any]] = defaultdict(set)
     for o in slot.obs:
-        for path, leaf in _flatten(o.value):
+        for path, leaf, index in _flatten(o.value):
             per_path[path].append(in_text(leaf, runs[o.run].input))
+            ordinal = index is not None and isinstance(leaf, int) and not isinstance(leaf, bool)
+            offsets[path].add(leaf - index if ordinal else None)
     if not per_path:
         return False
-    if all(sum(v) / len(v) >= min_share for v in per_path.values()):
+
+    def copied(path: tuple[str, ...]) -> bool:
+        hits = per_path[path]
+        numbering = len(offsets[path]) == 1 and None not in offsets[path]
+        return numbering or sum(hits) / len(hits) >= min_share
+
+    if all(copied(path) for path in per_path):
         slot.shape = sorted(per_path)
         return True
     return False

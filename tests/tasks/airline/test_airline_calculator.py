@@ -12,7 +12,8 @@ from behaviorlab.tasks.airline import (
     AirlineInfo,
     Bag,
     BagNotAcceptedError,
-    BagSpec,
+    CheckedBag,
+    bag_surcharge,
     best_checked_bag_numbers,
     checked_bag_fee,
     compute_fee,
@@ -111,8 +112,10 @@ def test_tool_level_functions_reach_the_answer(rulearena_dir: Path) -> None:
             info = p.info
             assert info is not None
             specs = [
-                BagSpec(length=b.size[0], width=b.size[1], height=b.size[2], weight=b.weight)
-                for b in info.checked_bags
+                CheckedBag(
+                    item=n, length=b.size[0], width=b.size[1], height=b.size[2], weight=b.weight
+                )
+                for n, b in enumerate(info.checked_bags, start=2)
             ]
             numbers = best_checked_bag_numbers(
                 info.routine, info.direction, info.customer_class, specs
@@ -121,7 +124,18 @@ def test_tool_level_functions_reach_the_answer(rulearena_dir: Path) -> None:
             for spec, k in zip(specs, numbers, strict=True):
                 base = checked_bag_fee(info.routine, info.direction, info.customer_class, k)
                 size = spec.length + spec.width + spec.height
-                total += base + oversize_overweight_fee(
+                surcharge = oversize_overweight_fee(
                     info.routine, info.customer_class, size, spec.weight, base == 0
                 )
+                # the agent's tool takes the three dimensions and gives the same charge
+                assert surcharge == bag_surcharge(
+                    info.routine,
+                    info.customer_class,
+                    spec.length,
+                    spec.width,
+                    spec.height,
+                    spec.weight,
+                    base == 0,
+                )
+                total += base + surcharge
             assert total == p.answer, p.id

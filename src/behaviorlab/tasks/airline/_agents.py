@@ -34,7 +34,7 @@ from behaviorlab.tasks.airline._extraction import (
 )
 from behaviorlab.tasks.airline._geo import region_of_route
 from behaviorlab.tasks.airline._parser import ParseDeclined, parse_problem
-from behaviorlab.tasks.airline._rules import checked_bag_fee, oversize_overweight_fee
+from behaviorlab.tasks.airline._rules import bag_surcharge, checked_bag_fee
 from behaviorlab.tasks.airline._rules_text import rules_text
 from behaviorlab.tools import Tool, tool
 
@@ -60,8 +60,9 @@ def make_l0(_model: Model | None = None) -> Agent:
 def _extract_stub(passenger_text: str) -> AirlineExtraction:
     """Read the passenger's baggage question and copy out its facts: the cabin class, the city
     the flight departs from and the city it arrives in, the ticket price in dollars, and every
-    checked bag (all items except the first one, which is the carry-on) with its length, width,
-    height in inches and weight in lbs, in the order listed."""
+    checked bag (every item except the carry-on) in the order listed, each with its item
+    number (the carry-on is item 1, the checked bags are items 2, 3, ...), its length, width,
+    height in inches and its weight in lbs."""
     raise NotImplementedError  # the body is the LLM call
 
 
@@ -137,7 +138,7 @@ def airline_tools() -> list[Tool]:
         Tool(region_of_route),
         Tool(best_checked_bag_numbers),
         Tool(checked_bag_fee),
-        Tool(oversize_overweight_fee),
+        Tool(bag_surcharge),
         calculator,
     ]
 
@@ -149,7 +150,7 @@ Procedure:
 2. Call best_checked_bag_numbers with the region, direction, cabin class and the checked bags:
    it says which bag number each bag counts as.
 3. For each checked bag, call checked_bag_fee with the region, direction, cabin class and its bag number.
-4. For each checked bag, call oversize_overweight_fee with its length+width+height and weight
+4. For each checked bag, call bag_surcharge with its length, width, height and weight
    (complimentary is true when its checked_bag_fee was 0).
 5. Add the ticket price and all fees with calculator.
 When you know the total, reply: Final Answer: <total in dollars>"""

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pydantic import BaseModel
 
 from behaviorlab.tasks.airline._data import AirlineInfo, Bag
-from behaviorlab.tasks.airline._extraction import BagSpec
+from behaviorlab.tasks.airline._extraction import CheckedBag
 from behaviorlab.tasks.airline._rules import (
     CabinClass,
     Direction,
@@ -107,7 +107,7 @@ def assign_slots(
 
 
 def best_checked_bag_numbers(
-    region: Region, direction: Direction, cabin_class: CabinClass, bags: list[BagSpec]
+    region: Region, direction: Direction, cabin_class: CabinClass, bags: list[CheckedBag]
 ) -> list[int]:
     """Which checked-bag number (1st, 2nd, ...) each bag should count as, so the total fee is smallest.
 
@@ -120,7 +120,7 @@ def best_checked_bag_numbers(
         region: The non-U.S. end of the trip, or "U.S." for a domestic flight.
         direction: 0 if the flight departs the U.S., 1 if it arrives in the U.S.
         cabin_class: The passenger's cabin class.
-        bags: The checked bags only (not the carry-on): length, width, height in inches and weight in lbs.
+        bags: The checked bags only (not the carry-on), numbered as items 2, 3, ...: item, length, width, height in inches and weight in lbs.
     """
     as_bags = [
         Bag(id=n, name="bag", size=(b.length, b.width, b.height), weight=b.weight)

@@ -14,9 +14,9 @@ from typing import Any, NamedTuple
 
 from behaviorlab.tasks.airline._calculator import best_checked_bag_numbers
 from behaviorlab.tasks.airline._data import AirlineProblem
-from behaviorlab.tasks.airline._extraction import BagSpec
+from behaviorlab.tasks.airline._extraction import CheckedBag
 from behaviorlab.tasks.airline._geo import region_of_route
-from behaviorlab.tasks.airline._rules import checked_bag_fee, oversize_overweight_fee
+from behaviorlab.tasks.airline._rules import bag_surcharge, checked_bag_fee
 
 
 class ExpertCall(NamedTuple):
@@ -46,7 +46,7 @@ def expert_trajectory(problem: AirlineProblem) -> list[ExpertCall]:
 def expert_calls(problem: AirlineProblem) -> list[ExpertStep]:
     """The tool calls (with their results) that compute ``problem``'s total, in ReAct order:
     region_of_route, best_checked_bag_numbers, checked_bag_fee for every checked bag,
-    oversize_overweight_fee for every checked bag, then one calculator sum (ticket + fees +
+    bag_surcharge for every checked bag, then one calculator sum (ticket + fees +
     surcharges), each with its result."""
     info, origin, destination = problem.info, problem.origin, problem.destination
     if info is None or origin is None or destination is None:
@@ -60,8 +60,8 @@ def expert_calls(problem: AirlineProblem) -> list[ExpertStep]:
     )
     cls = info.customer_class
     bags = [
-        BagSpec(length=b.size[0], width=b.size[1], height=b.size[2], weight=b.weight)
-        for b in info.checked_bags
+        CheckedBag(item=n, length=b.size[0], width=b.size[1], height=b.size[2], weight=b.weight)
+        for n, b in enumerate(info.checked_bags, start=2)
     ]
     numbers = best_checked_bag_numbers(region, direction, cls, bags)
     calls.append(
@@ -93,16 +93,19 @@ def expert_calls(problem: AirlineProblem) -> list[ExpertStep]:
         )
     surcharges = []
     for bag, fee in zip(bags, fees, strict=True):
-        size = bag.length + bag.width + bag.height
-        surcharge = oversize_overweight_fee(region, cls, size, bag.weight, fee == 0)
+        surcharge = bag_surcharge(
+            region, cls, bag.length, bag.width, bag.height, bag.weight, fee == 0
+        )
         surcharges.append(surcharge)
         calls.append(
             ExpertStep(
-                "oversize_overweight_fee",
+                "bag_surcharge",
                 {
                     "region": region,
                     "cabin_class": cls,
-                    "length_plus_width_plus_height": size,
+                    "length": bag.length,
+                    "width": bag.width,
+                    "height": bag.height,
                     "weight_lbs": bag.weight,
                     "complimentary": fee == 0,
                 },

@@ -284,3 +284,33 @@ def oversize_overweight_fee(
         oversize_fee(region, length_plus_width_plus_height),
         overweight_fee(region, cabin_class, weight_lbs, complimentary),
     )
+
+
+def bag_surcharge(
+    region: Region,
+    cabin_class: CabinClass,
+    length: int,
+    width: int,
+    height: int,
+    weight_lbs: int,
+    complimentary: bool = False,
+) -> int:
+    """Size/weight surcharge in USD for one checked bag: the higher of its oversize and overweight fees.
+
+    It is added to the bag's base fee (see checked_bag_fee); only the higher of
+    the two charges applies, never both.
+
+    Args:
+        region: The non-U.S. end of the trip, or "U.S." for a domestic flight.
+        cabin_class: The passenger's cabin class.
+        length: The bag's length in inches.
+        width: The bag's width in inches.
+        height: The bag's height in inches.
+        weight_lbs: The bag's weight in pounds.
+        complimentary: Whether this bag's base fee is 0 (free bags may weigh up to 70 lbs in Business/First and to/from Australia or New Zealand).
+    """
+    # The agent's tool takes the three dimensions, not their sum: a small model copies numbers
+    # well and adds them badly (a cloned SmolLM2 wrote 44+22+20 as 69).
+    return oversize_overweight_fee(
+        region, cabin_class, length + width + height, weight_lbs, complimentary
+    )
