@@ -60,6 +60,7 @@ from behaviorlab.registry import ModelRegistry
 from behaviorlab.store import Store
 from behaviorlab.store import _schema as s
 from behaviorlab.tasks import Scenario, ScenarioOptions, get_task
+from behaviorlab.tasks.airline import L1_TRAIN_TEMPLATES, TRAIN_TEMPLATES
 from behaviorlab.tasks.airline._agents import make_l1, make_l3
 from behaviorlab.train import (
     LoraSettings,
@@ -183,6 +184,21 @@ def main() -> None:
         default=None,
         help="RuleArena problems per level (default all 100)",
     )
+    ap.add_argument(
+        "--rulearena-weight",
+        type=int,
+        default=4,
+        help="draw RuleArena's own phrasing this many times as often as each other training "
+        "phrasing (the problems are still generated, never RuleArena's)",
+    )
+    ap.add_argument(
+        "--templates",
+        default="l1",
+        choices=["l1", "parser"],
+        help="training phrasings: 'l1' (the parser's and the augmentation ones) or 'parser' "
+        "(the L0 parser's only, as in the first measured run)",
+    )
+    ap.add_argument("--precision", default="fp32", choices=["fp32", "bf16"])
     ap.add_argument("--quant", default="f16", choices=["f16", "q8_0", "template"])
     ap.add_argument("--threads", type=int, default=None, help="torch threads for training")
     ap.add_argument(
@@ -226,7 +242,12 @@ def main() -> None:
     )
 
     if "data" in phases and not (data_dir / "report.json").is_file():
-        problems = airline_problems(args.n_train, seed=TRAIN_SEED)
+        problems = airline_problems(
+            args.n_train,
+            seed=TRAIN_SEED,
+            templates=L1_TRAIN_TEMPLATES if args.templates == "l1" else TRAIN_TEMPLATES,
+            weights={"rulearena": args.rulearena_weight},
+        )
         exs, check = extraction_examples(problems)
         rep = export_dataset(
             data_dir, exs, split=SplitSpec(heldout_fraction=0.1), sources=["generated"]
@@ -250,6 +271,7 @@ def main() -> None:
             max_steps=args.max_steps,
             warmup=args.warmup,
             threads=args.threads,
+            precision=args.precision,
             lora=LoraSettings(
                 layers=list(range(30 - args.top_layers, 30)) if args.top_layers else None
             ),
@@ -327,6 +349,7 @@ def run_l3(store: Store, wd: Path, args: argparse.Namespace, ra: ScenarioOptions
             logging_steps=1,
             warmup=args.warmup,
             threads=args.threads,
+            precision=args.precision,
         )
         t0 = time.time()
         res = train_sft(

@@ -70,6 +70,9 @@ class TrainSettings(BaseModel):
     warmup: float = 0.0
     #: torch CPU threads (None: torch's default)
     threads: int | None = None
+    #: "bf16": mixed precision (bf16 autocast over fp32 weights; on a CPU with AMX or
+    #: AVX512-BF16, and on GPUs since Ampere, it is the faster path); "fp32": full precision
+    precision: Literal["fp32", "bf16"] = "fp32"
 
     def lr(self, method: str) -> float:
         return (
@@ -191,7 +194,7 @@ def _config_kwargs(
         "logging_steps": settings.logging_steps,
         "save_strategy": "steps" if settings.save_steps else "no",
         "report_to": [],
-        "bf16": False,
+        "bf16": settings.precision == "bf16",
         "fp16": False,
         "use_cpu": use_cpu,
         "max_steps": settings.max_steps or -1,
