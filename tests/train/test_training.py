@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import numpy as np
@@ -98,6 +99,19 @@ def test_sft_trains_and_records_a_reproducibility_manifest(sft_dir, data_dir):
     assert env.cores > 0 and env.cpu and env.code_version
     assert (sft_dir / "adapter_config.json").is_file() and (sft_dir / "base_model.txt").is_file()
     assert m.checkpoints and all((Path(c) / "adapter_config.json").is_file() for c in m.checkpoints)
+
+
+def test_bf16_mixed_precision_trains_on_the_same_code_path(tiny_model, data_dir, tmp_path):
+    settings = FAST.model_copy(update={"precision": "bf16", "epochs": 1})
+    res = train_sft(tiny_model, data_dir, tmp_path / "bf16", settings)
+    m = res.manifest
+    assert m.config["precision"] == "bf16" and m.metrics["steps"] > 0
+    assert math.isfinite(m.metrics["first_loss"]) and math.isfinite(m.metrics["last_loss"])
+    # the adapter is saved in full precision, whatever the compute precision was
+    from safetensors.torch import load_file
+
+    weights = load_file(str(tmp_path / "bf16" / "adapter_model.safetensors"))
+    assert weights and {str(t.dtype) for t in weights.values()} == {"torch.float32"}
 
 
 def test_the_adapter_is_served_by_the_transformers_provider(sft_dir):

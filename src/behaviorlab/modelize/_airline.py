@@ -264,8 +264,12 @@ class AirlineToolAgent(Agent):
 
     def __init__(self, tools: list[Tool] | None = None) -> None:
         from behaviorlab.tasks.airline._agents import airline_tools
+        from behaviorlab.tools import Tool
 
-        self.tools = {t.name: t for t in (tools or airline_tools())}
+        # the surcharge goes through oversize_overweight_fee, the function the L3 agent's
+        # bag_surcharge wraps: its input (one size sum) is what the behaviour model learns
+        default = [*airline_tools(), Tool(_airline().oversize_overweight_fee)]
+        self.tools = {t.name: t for t in (tools or default)}
 
     def _call(self, name: str, **arguments: Any) -> Any:
         res = self.tools[name].invoke(json.loads(encode_arguments(arguments)))
@@ -279,8 +283,14 @@ class AirlineToolAgent(Agent):
             "region_of_route", origin=input.origin, destination=input.destination
         )
         bags = [
-            {"length": b.size[0], "width": b.size[1], "height": b.size[2], "weight": b.weight}
-            for b in info.checked_bags
+            {
+                "item": n,
+                "length": b.size[0],
+                "width": b.size[1],
+                "height": b.size[2],
+                "weight": b.weight,
+            }
+            for n, b in enumerate(info.checked_bags, start=2)
         ]
         numbers = self._call(
             "best_checked_bag_numbers",
