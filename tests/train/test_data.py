@@ -15,6 +15,7 @@ from behaviorlab.tasks import ScenarioOptions
 from behaviorlab.tasks.airline import (
     AUGMENT_TEMPLATES,
     HELDOUT_TEMPLATES,
+    TRAIN_TEMPLATES,
     AirlineExtraction,
     load_rulearena,
     target_for,
@@ -37,7 +38,9 @@ OPTS = ScenarioOptions(source="generated", level=0, n=4, seed=31)
 def _targets() -> dict[str, str]:
     """Passenger text -> the right extraction JSON."""
     return {
-        p.prompt: target_for(p).model_dump_json() for p in airline_problems(4, seed=31, levels=(0,))
+        p.prompt: target_for(p).model_dump_json()
+        # the phrasings of OPTS's source, "generated"
+        for p in airline_problems(4, seed=31, levels=(0,), templates=TRAIN_TEMPLATES)
     }
 
 
