@@ -185,6 +185,13 @@ def main() -> None:
         help="RuleArena problems per level (default all 100)",
     )
     ap.add_argument(
+        "--baseline-n",
+        type=int,
+        default=None,
+        help="problems per level for the untuned baseline, RuleArena and held-out alike "
+        "(default: as many as the after arm); the gate pairs the problems both arms ran",
+    )
+    ap.add_argument(
         "--rulearena-weight",
         type=int,
         default=4,
@@ -256,8 +263,13 @@ def main() -> None:
 
     base_ids: dict[str, str | None] = {}
     if "baseline" in phases or "report" in phases:
-        base_ids["rulearena"] = evaluate(store, "baseline RuleArena", "l1", BASE, ra)
-        base_ids["heldout"] = evaluate(store, "baseline held-out phrasings", "l1", BASE, held)
+        cut = {"n": args.baseline_n} if args.baseline_n else {}
+        base_ids["rulearena"] = evaluate(
+            store, "baseline RuleArena", "l1", BASE, ra.model_copy(update=cut)
+        )
+        base_ids["heldout"] = evaluate(
+            store, "baseline held-out phrasings", "l1", BASE, held.model_copy(update=cut)
+        )
 
     if "train" in phases and not gguf.is_file():
         settings = TrainSettings(

@@ -20,6 +20,8 @@ from behaviorlab.tasks.airline import (
     load_rulearena,
     target_for,
 )
+from behaviorlab.tasks.airline._extraction import extraction_for_cities
+from behaviorlab.tasks.airline._geo import cities_written_in
 from behaviorlab.tasks.airline._agents import extract_airline_params, make_l1, make_l3
 from behaviorlab.train import (
     StoreFilter,
@@ -67,7 +69,11 @@ def test_store_examples_are_the_exact_ptool_prompts_with_filters(store_url):
     exs = examples_from_store(store)
     assert len(exs) == 8
     ex = next(e for e in exs if e.metadata["eval_id"] == good)
-    expected_prompt = extract_airline_params.messages(passenger_text=ex.input)
+    # the exact prompt the workflow sent: the ptool's, with the cities limited to the text's
+    sent = extract_airline_params.with_output(
+        extraction_for_cities(tuple(cities_written_in(ex.input)))
+    )
+    expected_prompt = sent.messages(passenger_text=ex.input)
     assert [m.content for m in ex.prompt] == [m.content for m in expected_prompt]
     assert AirlineExtraction.model_validate_json(ex.completion[0].content)
     assert ex.task == "airline" and ex.agent == "l1-good" and ex.trace_id

@@ -77,6 +77,22 @@ class PTool(Generic[P, R]):
             self.fn, model=model, retries=self.retries, examples=self.examples, config=self.config
         )
 
+    def with_output(self, output_type: Any) -> PTool[P, Any]:
+        """The same ptool (name, instruction, prompt, model) returning ``output_type``: a
+        narrower type built from the input, e.g. a field limited to the values the input
+        offers. The prompt a schema-enforcing model sees is unchanged; its decoder enforces
+        the narrower schema."""
+        narrowed: PTool[P, Any] = PTool(
+            self.fn,
+            model=self.model,
+            retries=self.retries,
+            examples=self.examples,
+            config=self.config,
+        )
+        narrowed.name = self.name
+        narrowed.output_type = output_type
+        return narrowed
+
     @property
     def schema(self) -> dict[str, Any]:
         return json_schema_for(self.output_type)

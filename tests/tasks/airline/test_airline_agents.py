@@ -31,11 +31,13 @@ def _extraction_from_text(messages: list[Message]) -> str:
         {"item": n, **dict(zip(("length", "width", "height", "weight"), map(int, m), strict=True))}
         for n, m in enumerate(_BAG.findall(text), start=1)
     ][1:]
+    route = re.search(r"from (.+?) to (.+?) with", text)
+    assert route, text
     return json.dumps(
         {
             "customer_class": "Main Cabin",
-            "origin_city": "Boston",
-            "destination_city": "Paris",
+            "origin_city": route.group(1),
+            "destination_city": route.group(2),
             "ticket_price": price,
             "checked_bags": bags,
         }

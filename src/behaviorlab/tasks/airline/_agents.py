@@ -30,9 +30,10 @@ from behaviorlab.tasks.airline._calculator import best_checked_bag_numbers, tota
 from behaviorlab.tasks.airline._extraction import (
     AirlineExtraction,
     ExtractionError,
+    extraction_for_cities,
     to_info,
 )
-from behaviorlab.tasks.airline._geo import region_of_route
+from behaviorlab.tasks.airline._geo import cities_written_in, region_of_route
 from behaviorlab.tasks.airline._parser import ParseDeclined, parse_problem
 from behaviorlab.tasks.airline._rules import bag_surcharge, checked_bag_fee
 from behaviorlab.tasks.airline._rules_text import rules_text
@@ -71,7 +72,13 @@ extract_airline_params.name = "extract_airline_params"
 
 
 def l1_workflow(passenger_text: str) -> int:
-    params = extract_airline_params(passenger_text)
+    # the model copies both cities from the ones the text names (see extraction_for_cities)
+    cities = cities_written_in(passenger_text)
+    if len(cities) < 2:
+        found = ", ".join(cities) or "none"
+        raise Declined(f"the text names fewer than two cities the fee schedule knows ({found})")
+    extract = extract_airline_params.with_output(extraction_for_cities(tuple(cities)))
+    params = extract(passenger_text)
     try:
         info = to_info(params)
     except ExtractionError as e:

@@ -16,9 +16,10 @@ the numbers, and validation rejects it instead of computing a wrong fee.
 from __future__ import annotations
 
 import re
-from typing import Any
+from functools import lru_cache
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 
 from behaviorlab.tasks.airline._data import AirlineInfo, AirlineProblem, Bag
 from behaviorlab.tasks.airline._geo import UnknownCityError, region_of_route
@@ -99,6 +100,29 @@ class AirlineExtraction(BaseModel):
         if isinstance(value, float) and value.is_integer():
             return int(value)
         return value
+
+
+@lru_cache(maxsize=256)
+def extraction_for_cities(cities: tuple[str, ...]) -> type[AirlineExtraction]:
+    """``AirlineExtraction`` with both cities limited to ``cities`` (as the text writes them).
+
+    A decoder that enforces the schema then copies a city exactly or not at all: a
+    fine-tuned SmolLM2 wrote "Brussels" as "Bristleboro" and as "Belgium" when free, and
+    when limited to every city the schedule knows it wrote "Brisbane" (a wrong answer where
+    the free run declined). Limited to the cities in the text, it can only choose which is
+    the origin, which is the model's job.
+    """
+    if not cities:
+        raise ValueError("no cities to choose from")
+    city = Literal[cities]  # type: ignore[valid-type]
+    fields = AirlineExtraction.model_fields
+    return create_model(  # type: ignore[call-overload,no-any-return]
+        "AirlineExtraction",
+        __base__=AirlineExtraction,
+        __doc__=AirlineExtraction.__doc__,
+        origin_city=(city, Field(description=fields["origin_city"].description)),
+        destination_city=(city, Field(description=fields["destination_city"].description)),
+    )
 
 
 class ExtractionError(ValueError):

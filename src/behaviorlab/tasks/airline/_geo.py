@@ -254,6 +254,21 @@ def city_spellings() -> list[str]:
     return sorted(spellings, key=lambda s: (-len(s), s))
 
 
+@cache
+def _spelling_pattern() -> re.Pattern[str]:
+    alternation = "|".join(re.escape(s) for s in city_spellings())
+    return re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])", re.IGNORECASE)
+
+
+def cities_written_in(text: str) -> list[str]:
+    """The known cities a text names, each as the text writes it, in order of first mention
+    (longest spelling first, so "New York City" is one city, not "York")."""
+    seen: dict[str, str] = {}
+    for m in _spelling_pattern().finditer(text):
+        seen.setdefault(lookup_city(m.group(0)).name, m.group(0))
+    return list(seen.values())
+
+
 def cities_in(region: Region) -> list[City]:
     return [c for c in CITIES if c.region == region]
 
