@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Literal
+
 import pytest
 from pydantic import BaseModel
 
@@ -13,7 +15,7 @@ from behaviorlab.agents import (
     ptool,
 )
 from behaviorlab.evals import parse_number
-from behaviorlab.models import ScriptedModel, ToolCall
+from behaviorlab.models import ScriptedModel, StructuredOutputError, ToolCall
 from behaviorlab.store import Store
 from behaviorlab.tools import tool
 from behaviorlab.trace import Budget, Recorder, budget
@@ -80,6 +82,31 @@ def test_ptool_spells_out_the_schema_only_where_the_decoder_cannot_enforce_it():
     bad = _ConstrainedScripted(['{"origin": "Oslo"}', '{"origin": "Oslo", "nights": 2}'])
     assert WorkflowAgent(plan, bad).run("x").output == 200
     assert '"nights"' in bad.calls[1][-1].content
+
+
+class _SchemaRecorder(_ConstrainedScripted):
+    def _complete(self, messages, *, tools, json_schema, config):  # type: ignore[no-untyped-def]
+        self.schemas = [*getattr(self, "schemas", []), json_schema]
+        return super()._complete(messages, tools=tools, json_schema=json_schema, config=config)
+
+
+def test_with_output_narrows_what_the_decoder_enforces_not_the_prompt():
+    class OsloOrBergen(Trip):
+        origin: Literal["Oslo", "Bergen"]  # type: ignore[assignment]
+
+    narrowed = extract_trip.with_output(OsloOrBergen)
+    assert narrowed.name == extract_trip.name and narrowed.instruction == extract_trip.instruction
+    model = _SchemaRecorder(['{"origin": "Oslo", "nights": 3}', '{"origin": "Rome", "nights": 3}'])
+    trip = narrowed.bind(model)("Oslo, 3 nights")
+    assert isinstance(trip, OsloOrBergen) and trip.origin == "Oslo"
+    assert model.schemas[0]["properties"]["origin"]["enum"] == ["Oslo", "Bergen"]
+    assert [m.content for m in model.calls[0]] == [
+        m.content for m in extract_trip.prompt({"text": "Oslo, 3 nights"}, constrained=True)
+    ]
+    # the narrower type is validated too: a value outside it is a retry, then an error
+    with pytest.raises(StructuredOutputError, match="origin"):
+        narrowed.bind(_ConstrainedScripted(['{"origin": "Rome", "nights": 3}'] * 3))("x")
+    assert extract_trip.output_type is Trip  # the original is untouched
 
 
 def test_l1_decline_and_unbound_ptool():

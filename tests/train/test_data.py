@@ -20,9 +20,9 @@ from behaviorlab.tasks.airline import (
     load_rulearena,
     target_for,
 )
+from behaviorlab.tasks.airline._agents import extract_airline_params, make_l1, make_l3
 from behaviorlab.tasks.airline._extraction import extraction_for_cities
 from behaviorlab.tasks.airline._geo import cities_written_in
-from behaviorlab.tasks.airline._agents import extract_airline_params, make_l1, make_l3
 from behaviorlab.train import (
     StoreFilter,
     airline_problems,

@@ -73,24 +73,29 @@ class PTool(Generic[P, R]):
         self.config = config
 
     def bind(self, model: Model) -> PTool[P, R]:
-        return PTool(
-            self.fn, model=model, retries=self.retries, examples=self.examples, config=self.config
-        )
+        return self._copy(model=model)
+
+    def _copy(self, **changes: Any) -> Any:
+        """This ptool (its name and output type too) with some settings changed."""
+        settings = {
+            "model": self.model,
+            "retries": self.retries,
+            "examples": self.examples,
+            "config": self.config,
+            **changes,
+        }
+        output_type = settings.pop("output_type", self.output_type)
+        copy: PTool[P, Any] = PTool(self.fn, **settings)
+        copy.name = self.name
+        copy.output_type = output_type
+        return copy
 
     def with_output(self, output_type: Any) -> PTool[P, Any]:
         """The same ptool (name, instruction, prompt, model) returning ``output_type``: a
         narrower type built from the input, e.g. a field limited to the values the input
         offers. The prompt a schema-enforcing model sees is unchanged; its decoder enforces
         the narrower schema."""
-        narrowed: PTool[P, Any] = PTool(
-            self.fn,
-            model=self.model,
-            retries=self.retries,
-            examples=self.examples,
-            config=self.config,
-        )
-        narrowed.name = self.name
-        narrowed.output_type = output_type
+        narrowed: PTool[P, Any] = self._copy(output_type=output_type)
         return narrowed
 
     @property

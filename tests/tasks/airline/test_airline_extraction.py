@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from behaviorlab.models import ScriptedModel
 from behaviorlab.tasks.airline import (
     ALL_TEMPLATES,
     AirlineExtraction,
@@ -18,6 +19,8 @@ from behaviorlab.tasks.airline import (
     target_for,
     to_info,
 )
+from behaviorlab.tasks.airline._agents import make_l1
+from behaviorlab.tasks.airline._extraction import extraction_for_cities
 
 
 def test_round_trip_keeps_the_fee(rulearena_dir: Path) -> None:
@@ -108,3 +111,35 @@ def test_a_repeated_or_skipped_bag_is_rejected(items: list[int], why: str) -> No
         _extraction(checked_bags=bags)
     assert re.search(why, str(e.value))
     assert _extraction(checked_bags=[]).checked_bags == []
+
+
+def test_extraction_for_cities_limits_both_cities_to_the_texts() -> None:
+    narrowed = extraction_for_cities(("Phoenix", "Brussels"))
+    props = narrowed.model_json_schema()["properties"]
+    assert (
+        props["origin_city"]["enum"]
+        == props["destination_city"]["enum"]
+        == [
+            "Phoenix",
+            "Brussels",
+        ]
+    )
+    assert list(props) == list(AirlineExtraction.model_json_schema()["properties"])
+    ok = narrowed.model_validate(
+        {**_extraction().model_dump(), "origin_city": "Phoenix", "destination_city": "Brussels"}
+    )
+    assert isinstance(ok, AirlineExtraction) and to_info(ok).routine == "Europe"
+    with pytest.raises(ValueError, match="destination_city"):
+        narrowed.model_validate(
+            {**_extraction().model_dump(), "origin_city": "Phoenix", "destination_city": "Bristol"}
+        )
+    assert extraction_for_cities(("Phoenix", "Brussels")) is narrowed  # one type per city set
+
+
+def test_l1_declines_a_text_without_two_known_cities_before_any_llm_call() -> None:
+    model = ScriptedModel(["{}"])
+    r = make_l1(model).run("Ann flies from Gotham to Paris with two bags; ticket $300.")
+    assert (
+        r.declined and "fewer than two cities" in (r.reason or "") and "Paris" in (r.reason or "")
+    )
+    assert model.calls == []

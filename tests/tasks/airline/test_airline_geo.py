@@ -6,14 +6,17 @@ from pathlib import Path
 import pytest
 
 from behaviorlab.tasks.airline import (
+    ALL_TEMPLATES,
     CITIES,
     REGIONS,
     UnknownCityError,
     UnsupportedRouteError,
+    generate_problems,
     load_rulearena,
     lookup_city,
     region_of_route,
 )
+from behaviorlab.tasks.airline._geo import cities_written_in
 
 _ROUTE = re.compile(r"flying from (.+?) to (.+?) with the following items:")
 
@@ -70,3 +73,19 @@ def test_unknown_city_and_unsupported_route() -> None:
     assert region_of_route("Havana", "Miami") == ("Cuba", 1)
     assert region_of_route("Seattle", "Denver") == ("U.S.", 0)
     assert region_of_route("San Juan", "Boston") == ("Puerto Rico", 1)
+
+
+def test_cities_written_in_a_text_keep_the_texts_spelling() -> None:
+    text = "From new york city to Washington, D.C. (not York); then on to Ciudad de México."
+    assert cities_written_in(text) == ["new york city", "Washington, D.C.", "Ciudad de México"]
+    # one entry a city, the first spelling seen; a city inside a word is no mention
+    assert cities_written_in("NYC, New York City and Parisian cafés") == ["NYC"]
+    assert cities_written_in("no city here") == []
+
+
+def test_every_phrasing_names_both_cities_of_its_route() -> None:
+    for template in ALL_TEMPLATES:
+        for p in generate_problems(10, seed=4, level=0, templates=[template]):
+            assert p.origin and p.destination
+            found = {lookup_city(c) for c in cities_written_in(p.prompt)}
+            assert {lookup_city(p.origin), lookup_city(p.destination)} <= found, p.prompt

@@ -257,7 +257,7 @@ def city_spellings() -> list[str]:
 @cache
 def _spelling_pattern() -> re.Pattern[str]:
     alternation = "|".join(re.escape(s) for s in city_spellings())
-    return re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])", re.IGNORECASE)
+    return re.compile(rf"(?<!\w)(?:{alternation})(?!\w)", re.IGNORECASE)
 
 
 def cities_written_in(text: str) -> list[str]:
