@@ -4,25 +4,29 @@
         [--workdir .behaviorlab/bench/train_airline] [--phase all|data|baseline|train|after|report] \\
         [--n-train 20] [--epochs 1] [--lr 5e-4] [--heldout-n 20] [--l3 [--l3-base l1]]
 
-The README's figures came from (data, train; after; L3 cloning; baseline last):
+The README's figures came from (data, train; after; L3 cloning; the untuned baseline and the
+report last):
 
-    python benchmarks/train_airline.py --rulearena ../shared/data/rulearena --phase data --n-train 350
+    python benchmarks/train_airline.py --rulearena ../shared/data/rulearena --phase data --n-train 300
     python benchmarks/train_airline.py --rulearena ../shared/data/rulearena --phase train \
-        --n-train 350 --epochs 1 --lr 4e-4 --grad-accum 4 --warmup 10 --threads 2
-    python benchmarks/train_airline.py --rulearena ../shared/data/rulearena --phase after --heldout-n 20
-    python benchmarks/train_airline.py --rulearena ../shared/data/rulearena --phase train --heldout-n 20 \
-        --l3 --l3-base l1 --l3-train 30 --l3-n 5 --lr 4e-4 --grad-accum 1 --warmup 5 --threads 2
-    python benchmarks/train_airline.py --rulearena ../shared/data/rulearena --phase report --heldout-n 20 \
-        --l3 --l3-base l1 --l3-train 30 --l3-n 5
+        --n-train 300 --epochs 1 --lr 4e-4 --grad-accum 4 --warmup 10 --threads 2
+    python benchmarks/train_airline.py --rulearena ../shared/data/rulearena --phase after \
+        --heldout-n 20 --eval-threads 2
+    python benchmarks/train_airline.py --rulearena ../shared/data/rulearena --phase train \
+        --heldout-n 20 --l3 --l3-base l1 --l3-train 24 --l3-n 5 --lr 4e-4 --grad-accum 1 \
+        --warmup 5 --threads 2 --eval-threads 2
+    python benchmarks/train_airline.py --rulearena ../shared/data/rulearena --phase report \
+        --heldout-n 20 --baseline-n 10 --l3 --l3-base l1 --l3-train 24 --l3-n 5 --eval-threads 2
 
-Not a CI job: the L1 training runs for about 53 minutes on 2 idle CPU cores (≈155 tokens/s),
-an L1 evaluation of the 300 RuleArena problems through llama.cpp about 15 minutes after
-training (≈3 s a problem) and 35 minutes before it (the untuned model writes longer).
+Not a CI job: the L1 training runs for about 75 minutes on 2 CPU cores (≈100 tokens/s), an
+L1 evaluation of the 300 RuleArena problems through llama.cpp 15-40 minutes (3-8 s a problem,
+by machine), the untuned baseline about twice as long a problem (it writes longer).
 
 What it does (every phase reuses what an earlier run finished, so it can be resumed):
 
-1. data: ``--n-train`` generated problems per level in the TRAIN_TEMPLATES phrasings
-   (seeds from 1000, never RuleArena's problems), the L1 ptool's exact prompts
+1. data: ``--n-train`` generated problems per level in the L1 training phrasings
+   (``L1_TRAIN_TEMPLATES``: the parser's and the augmentation ones, RuleArena's own phrasing
+   drawn ``--rulearena-weight`` times as often; seeds from 1000, never RuleArena's problems), the L1 ptool's exact prompts
    (``extract_airline_params.messages``) with targets ``target_for(problem)`` checked by the
    L0 calculator; exported with hygiene (10% of inputs held out by hash).
 2. baseline: the L1 workflow on the packaged GGUF (llama.cpp) on all 300 RuleArena problems
