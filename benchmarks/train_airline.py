@@ -176,6 +176,12 @@ def main() -> None:
     ap.add_argument("--grad-accum", type=int, default=2)
     ap.add_argument("--warmup", type=int, default=0, help="warm-up optimizer steps")
     ap.add_argument(
+        "--save-steps",
+        type=int,
+        default=10,
+        help="checkpoint every N steps; a killed run resumes from the newest one",
+    )
+    ap.add_argument(
         "--top-layers", type=int, default=0, help="adapt only the top N layers (0: all)"
     )
     ap.add_argument("--max-steps", type=int, default=None)
@@ -285,6 +291,8 @@ def main() -> None:
             seed=0,
             logging_steps=1,
             max_steps=args.max_steps,
+            save_steps=args.save_steps,
+            resume=True,
             warmup=args.warmup,
             threads=args.threads,
             precision=args.precision,
@@ -362,6 +370,8 @@ def run_l3(store: Store, wd: Path, args: argparse.Namespace, ra: ScenarioOptions
             grad_accum=args.grad_accum,
             max_length=4096,
             max_steps=args.l3_max_steps,
+            save_steps=args.save_steps,
+            resume=True,
             logging_steps=1,
             warmup=args.warmup,
             threads=args.threads,

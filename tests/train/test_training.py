@@ -157,3 +157,33 @@ def test_merge_and_gguf_export_give_llamacpp_the_same_logits(sft_dir, tmp_path):
     got = np.array(llm.scores[: len(ids)])
     assert np.abs(got - ref).max() < 1e-3
     assert (got.argmax(-1) == ref.argmax(-1)).all()
+
+
+class _Killed(RuntimeError):
+    pass
+
+
+def test_a_killed_run_resumes_from_its_last_checkpoint(tiny_model, data_dir, tmp_path):
+    settings = FAST.model_copy(update={"epochs": 1, "max_steps": 4, "save_steps": 2})
+    whole = train_sft(tiny_model, data_dir, tmp_path / "whole", settings).manifest
+
+    def kill_at_step_3(entry: dict) -> None:
+        if entry.get("step") == 3 and "loss" in entry:
+            raise _Killed("killed")
+
+    out = tmp_path / "killed"
+    with pytest.raises(_Killed):
+        train_sft(tiny_model, data_dir, out, settings, on_log=kill_at_step_3)
+    assert not (out / "adapter_model.safetensors").exists()
+    # without --resume a run starts afresh; with it, it continues at step 3
+    resumed = train_sft(
+        tiny_model, data_dir, out, settings.model_copy(update={"resume": True})
+    ).manifest
+    assert resumed.metrics["resumed_from"].endswith("checkpoint-2")
+    assert resumed.metrics["steps"] == whole.metrics["steps"] == 4
+    steps = [h["step"] for h in resumed.metrics["log"]]
+    assert steps == [1, 2, 3, 4]  # steps 1-2 from the checkpoint's state, 3-4 run now
+    # the same data order, weights and optimizer state: the resumed losses are the whole run's
+    for a, b in zip(resumed.metrics["log"], whole.metrics["log"], strict=True):
+        assert a["loss"] == pytest.approx(b["loss"], rel=1e-4)
+    assert whole.metrics["resumed_from"] is None

@@ -152,6 +152,7 @@ def _settings(
     beta: float = 0.1,
     sft_term: bool = False,
     precision: str = "fp32",
+    resume: bool = False,
 ) -> TrainSettings:
     from behaviorlab.train import LoraSettings, TrainSettings
 
@@ -171,6 +172,7 @@ def _settings(
         lora=LoraSettings(rank=rank, alpha=alpha),
         device=device,
         save_steps=save_steps,
+        resume=resume,
         max_steps=max_steps,  # type: ignore[arg-type]
         precision=precision,  # type: ignore[arg-type]
     )
@@ -214,6 +216,9 @@ _BASE = typer.Option(
     help="Base model: smollm2-135m, a .gguf, a folder, an adapter, or registry:NAME@ALIAS",
 )
 _PRECISION_HELP = "fp32 | bf16 (mixed precision over fp32 weights; pays on GPUs since Ampere)"
+_RESUME = typer.Option(
+    False, "--resume", help="Continue from the newest checkpoint in --out (needs --save-steps)"
+)
 _DATA = typer.Option(..., "--data", "-d", help="Export folder (its train split) or a JSONL file")
 
 
@@ -234,6 +239,7 @@ def sft_cmd(
     precision: str = typer.Option("fp32", "--precision", help=_PRECISION_HELP),
     save_steps: int | None = typer.Option(None, "--save-steps", help="Checkpoint every N steps"),
     max_steps: int | None = typer.Option(None, "--max-steps"),
+    resume: bool = _RESUME,
     register: str | None = typer.Option(
         None, "--register", help="Register the result under this model name"
     ),
@@ -257,6 +263,7 @@ def sft_cmd(
         save_steps,
         max_steps,
         precision=precision,
+        resume=resume,
     )
     _train_and_report(train_sft, base, data, out, settings, register, alias, as_json, db)
 
@@ -282,6 +289,7 @@ def dpo_cmd(
     precision: str = typer.Option("fp32", "--precision", help=_PRECISION_HELP),
     save_steps: int | None = typer.Option(None, "--save-steps"),
     max_steps: int | None = typer.Option(None, "--max-steps"),
+    resume: bool = _RESUME,
     register: str | None = typer.Option(None, "--register"),
     alias: str = typer.Option("candidate", "--alias"),
     as_json: bool = typer.Option(False, "--json"),
@@ -305,6 +313,7 @@ def dpo_cmd(
         beta,
         sft_term,
         precision,
+        resume,
     )
     _train_and_report(train_dpo, base, data, out, settings, register, alias, as_json, db)
 

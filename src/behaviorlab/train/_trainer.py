@@ -65,6 +65,9 @@ class TrainSettings(BaseModel):
     device: Literal["auto", "cpu", "cuda"] = "auto"
     #: save a checkpoint every N optimizer steps (None: only the final adapter)
     save_steps: int | None = None
+    #: continue from the newest checkpoint in the output folder (a killed run, with
+    #: ``save_steps`` set, loses at most that many steps); no checkpoint: start afresh
+    resume: bool = False
     max_steps: int | None = None
     logging_steps: int = 5
     warmup: float = 0.0
@@ -209,7 +212,10 @@ def _config_kwargs(
     }
     if settings.save_steps:
         kw["save_steps"] = settings.save_steps
-        kw["save_only_model"] = True
+        # optimizer, scheduler and RNG states go with the model so a run can resume; for a
+        # LoRA adapter they are a few MB
+        kw["save_only_model"] = False
+        kw["save_total_limit"] = 2
     if method == "sft":
         kw["completion_only_loss"] = True
     else:
@@ -327,7 +333,8 @@ def _finish(
     # must stay machine-readable for ``--json``
     trainer.remove_callback(PrinterCallback)
     trainer.remove_callback(ProgressCallback)
-    result = trainer.train()
+    resumed_from = last_checkpoint(out) if settings.resume else None
+    result = trainer.train(resume_from_checkpoint=resumed_from)
     trainer.model.save_pretrained(out)
     tok.save_pretrained(out)
     (out / BASE_MARKER).write_text(base_ref + "\n")
@@ -340,6 +347,7 @@ def _finish(
         # one logged step can be one example: the mean of the last five says more
         "last5_loss": sum(h["loss"] for h in history[-5:]) / len(history[-5:]) if history else None,
         "log": history,
+        "resumed_from": resumed_from,
         **extra_metrics,
     }
     ckpts = (
@@ -366,6 +374,22 @@ def _finish(
     )
     (out / MANIFEST).write_text(manifest.model_dump_json(indent=2))
     return TrainResult(method=method, output_dir=str(out.resolve()), manifest=manifest)
+
+
+def last_checkpoint(out_dir: str | Path) -> str | None:
+    """The newest complete ``checkpoint-N`` folder a run wrote under ``out_dir`` (a checkpoint
+    without its trainer state, cut off while saving, is passed over)."""
+    ckpts = Path(out_dir) / "checkpoints"
+    if not ckpts.is_dir():
+        return None
+    done = [
+        p
+        for p in ckpts.glob("checkpoint-*")
+        if p.name.split("-")[-1].isdigit() and (p / "trainer_state.json").is_file()
+    ]
+    if not done:
+        return None
+    return str(max(done, key=lambda p: int(p.name.split("-")[-1])))
 
 
 def _seed(settings: TrainSettings) -> None:
