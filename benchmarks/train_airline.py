@@ -22,7 +22,8 @@ Not a CI job: the L1 training runs for about 75 minutes on 2 CPU cores (≈100 t
 L1 evaluation of the 300 RuleArena problems through llama.cpp 15-40 minutes (3-8 s a problem,
 by machine), the untuned baseline about twice as long a problem (it writes longer).
 
-What it does (every phase reuses what an earlier run finished, so it can be resumed):
+What it does (every phase reuses what an earlier run finished, so it can be resumed; a killed
+training run continues from its newest checkpoint, written every ``--save-steps`` steps):
 
 1. data: ``--n-train`` generated problems per level in the L1 training phrasings
    (``L1_TRAIN_TEMPLATES``: the parser's and the augmentation ones, RuleArena's own phrasing

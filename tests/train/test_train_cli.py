@@ -62,6 +62,8 @@ def test_cli_export_train_merge_register_promote(tmp_path: Path, tiny_model: Pat
                 "1",
                 "--max-length",
                 "1536",
+                "--save-steps",
+                "1",
                 "--register",
                 "tiny",
                 "--json",
@@ -70,6 +72,33 @@ def test_cli_export_train_merge_register_promote(tmp_path: Path, tiny_model: Pat
         )
     )
     assert sft["manifest"]["method"] == "sft" and sft["manifest"]["config"]["lora"]["rank"] == 16
+    steps = sft["manifest"]["metrics"]["steps"]
+    # --resume on a finished run picks up its last checkpoint and trains no further step
+    again = json.loads(
+        _ok(
+            [
+                "train",
+                "sft",
+                "--base",
+                str(tiny_model),
+                "--data",
+                str(data),
+                "--out",
+                str(tmp_path / "sft"),
+                "--epochs",
+                "1",
+                "--max-length",
+                "1536",
+                "--save-steps",
+                "1",
+                "--resume",
+                "--json",
+            ]
+        )
+    )
+    assert again["manifest"]["metrics"]["resumed_from"].endswith(f"checkpoint-{steps}")
+    assert again["manifest"]["metrics"]["steps"] == steps
+    assert sft["manifest"]["metrics"]["resumed_from"] is None
     assert (
         sft["manifest"]["config"]["learning_rate"] == 1e-4
         and sft["manifest"]["config"]["epochs"] == 1.0
