@@ -16,11 +16,12 @@ report last):
         --heldout-n 20 --l3 --l3-base l1 --l3-train 24 --l3-n 5 --lr 4e-4 --grad-accum 1 \
         --warmup 5 --threads 2 --eval-threads 2
     python benchmarks/train_airline.py --rulearena ../shared/data/rulearena --phase report \
-        --heldout-n 20 --baseline-n 10 --l3 --l3-base l1 --l3-train 24 --l3-n 5 --eval-threads 2
+        --heldout-n 20 --baseline-n 4 --l3 --l3-base l1 --l3-train 24 --l3-n 5 --eval-threads 2
 
 Not a CI job: the L1 training runs for about 75 minutes on 2 CPU cores (≈100 tokens/s), an
 L1 evaluation of the 300 RuleArena problems through llama.cpp 15-40 minutes (3-8 s a problem,
-by machine), the untuned baseline about twice as long a problem (it writes longer).
+by machine), the untuned baseline ≈ 55 s a problem (three attempts, each to the token limit),
+hence ``--baseline-n``; L3 cloning ≈ 28 minutes, its after-evaluations ≈ 2 minutes a problem.
 
 What it does (every phase reuses what an earlier run finished, so it can be resumed; a killed
 training run continues from its newest checkpoint, written every ``--save-steps`` steps):
