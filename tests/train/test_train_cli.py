@@ -47,55 +47,28 @@ def test_cli_export_train_merge_register_promote(tmp_path: Path, tiny_model: Pat
     assert rep["examples"]["train"] == 2 and rep["pairs"]["train"] == 2
     assert (data / "openai.train.jsonl").is_file() and (data / "hf" / "examples.train").is_dir()
 
-    sft = json.loads(
-        _ok(
-            [
-                "train",
-                "sft",
-                "--base",
-                str(tiny_model),
-                "--data",
-                str(data),
-                "--out",
-                str(tmp_path / "sft"),
-                "--epochs",
-                "1",
-                "--max-length",
-                "1536",
-                "--save-steps",
-                "1",
-                "--register",
-                "tiny",
-                "--json",
-                *db,
-            ]
-        )
-    )
+    sft_args = [
+        "train",
+        "sft",
+        "--base",
+        str(tiny_model),
+        "--data",
+        str(data),
+        "--out",
+        str(tmp_path / "sft"),
+        "--epochs",
+        "1",
+        "--max-length",
+        "1536",
+        "--save-steps",
+        "1",
+        "--json",
+    ]
+    sft = json.loads(_ok([*sft_args, "--register", "tiny", *db]))
     assert sft["manifest"]["method"] == "sft" and sft["manifest"]["config"]["lora"]["rank"] == 16
     steps = sft["manifest"]["metrics"]["steps"]
     # --resume on a finished run picks up its last checkpoint and trains no further step
-    again = json.loads(
-        _ok(
-            [
-                "train",
-                "sft",
-                "--base",
-                str(tiny_model),
-                "--data",
-                str(data),
-                "--out",
-                str(tmp_path / "sft"),
-                "--epochs",
-                "1",
-                "--max-length",
-                "1536",
-                "--save-steps",
-                "1",
-                "--resume",
-                "--json",
-            ]
-        )
-    )
+    again = json.loads(_ok([*sft_args, "--resume"]))
     assert again["manifest"]["metrics"]["resumed_from"].endswith(f"checkpoint-{steps}")
     assert again["manifest"]["metrics"]["steps"] == steps
     assert sft["manifest"]["metrics"]["resumed_from"] is None
