@@ -175,7 +175,7 @@ def test_a_killed_run_resumes_from_its_last_checkpoint(tiny_model, data_dir, tmp
     with pytest.raises(_Killed):
         train_sft(tiny_model, data_dir, out, settings, on_log=kill_at_step_3)
     assert not (out / "adapter_model.safetensors").exists()
-    # without --resume a run starts afresh; with it, it continues at step 3
+    # resumed, it continues at step 3 from checkpoint-2
     resumed = train_sft(
         tiny_model, data_dir, out, settings.model_copy(update={"resume": True})
     ).manifest

@@ -350,11 +350,7 @@ def _finish(
         "resumed_from": resumed_from,
         **extra_metrics,
     }
-    ckpts = (
-        sorted(str(p) for p in (out / "checkpoints").glob("checkpoint-*"))
-        if (out / "checkpoints").is_dir()
-        else []
-    )
+    ckpts = [str(p) for p in _checkpoints(out)]
     manifest = TrainManifest(
         method=method,
         base_model=base_ref,
@@ -376,20 +372,21 @@ def _finish(
     return TrainResult(method=method, output_dir=str(out.resolve()), manifest=manifest)
 
 
+def _checkpoints(out_dir: str | Path) -> list[Path]:
+    """The ``checkpoint-N`` folders a run wrote under ``out_dir``, in step order."""
+    found = [
+        p
+        for p in (Path(out_dir) / "checkpoints").glob("checkpoint-*")
+        if p.name.split("-")[-1].isdigit()
+    ]
+    return sorted(found, key=lambda p: int(p.name.split("-")[-1]))
+
+
 def last_checkpoint(out_dir: str | Path) -> str | None:
     """The newest complete ``checkpoint-N`` folder a run wrote under ``out_dir`` (a checkpoint
     without its trainer state, cut off while saving, is passed over)."""
-    ckpts = Path(out_dir) / "checkpoints"
-    if not ckpts.is_dir():
-        return None
-    done = [
-        p
-        for p in ckpts.glob("checkpoint-*")
-        if p.name.split("-")[-1].isdigit() and (p / "trainer_state.json").is_file()
-    ]
-    if not done:
-        return None
-    return str(max(done, key=lambda p: int(p.name.split("-")[-1])))
+    done = [p for p in _checkpoints(out_dir) if (p / "trainer_state.json").is_file()]
+    return str(done[-1]) if done else None
 
 
 def _seed(settings: TrainSettings) -> None:
