@@ -80,10 +80,12 @@ from behaviorlab.train import (
     merge_adapter,
     read_manifest,
     register_training,
+    retry_examples,
     train_sft,
 )
 
 TRAIN_SEED = 1000
+RETRY_SEED = 3000
 HELDOUT_SEED = 90001
 BASE = "llamacpp/smollm2-135m"
 
@@ -211,11 +213,38 @@ def main() -> None:
         "phrasing (the problems are still generated, never RuleArena's)",
     )
     ap.add_argument(
+        "--weight",
+        action="append",
+        default=[],
+        metavar="PHRASING=K",
+        help="draw another training phrasing K times as often (repeatable)",
+    )
+    ap.add_argument(
+        "--train-seed",
+        type=int,
+        default=TRAIN_SEED,
+        help="seed of the generated training problems (a second stage uses another)",
+    )
+    ap.add_argument(
         "--templates",
         default="l1",
         choices=["l1", "parser"],
         help="training phrasings: 'l1' (the parser's and the augmentation ones) or 'parser' "
         "(the L0 parser's only, as in the first measured run)",
+    )
+    ap.add_argument(
+        "--retry-n",
+        type=int,
+        default=0,
+        help="generated problems per level rendered as a second attempt after a copy slip "
+        "(retry_examples), added to the training data",
+    )
+    ap.add_argument(
+        "--init-from",
+        type=Path,
+        default=None,
+        help="train on top of this merged model directory (a previous run's merged/) "
+        "instead of the packaged SmolLM2",
     )
     ap.add_argument("--precision", default="fp32", choices=["fp32", "bf16"])
     ap.add_argument("--quant", default="f16", choices=["f16", "q8_0", "template"])
@@ -260,14 +289,28 @@ def main() -> None:
         wd / f"sft-{args.quant}.gguf",
     )
 
+    weights = {"rulearena": args.rulearena_weight}
+    for spec in args.weight:
+        name, _, k = spec.partition("=")
+        if not k.isdigit():
+            sys.exit(f"--weight wants PHRASING=K with K a whole number, got {spec!r}")
+        weights[name] = int(k)
     if "data" in phases and not (data_dir / "report.json").is_file():
         problems = airline_problems(
             args.n_train,
-            seed=TRAIN_SEED,
+            seed=args.train_seed,
             templates=L1_TRAIN_TEMPLATES if args.templates == "l1" else TRAIN_TEMPLATES,
-            weights={"rulearena": args.rulearena_weight},
+            weights=weights,
         )
         exs, check = extraction_examples(problems)
+        if args.retry_n:
+            again = airline_problems(
+                args.retry_n,
+                seed=RETRY_SEED,
+                templates=L1_TRAIN_TEMPLATES if args.templates == "l1" else TRAIN_TEMPLATES,
+                weights=weights,
+            )
+            exs += retry_examples(again, seed=RETRY_SEED)
         rep = export_dataset(
             data_dir, exs, split=SplitSpec(heldout_fraction=0.1), sources=["generated"]
         )
@@ -311,7 +354,8 @@ def main() -> None:
                     f"tokens={e.get('num_tokens')} {time.time() - t0:.0f}s"
                 )
 
-        res = train_sft("smollm2-135m", data_dir, adapter, settings, on_log=on_log)
+        base = str(args.init_from.resolve()) if args.init_from else "smollm2-135m"
+        res = train_sft(base, data_dir, adapter, settings, on_log=on_log)
         m = res.manifest.metrics
         log(
             f"sft: {m['steps']} steps, {m['tokens_per_epoch']} tokens/epoch, {res.manifest.duration_s:.0f}s, "

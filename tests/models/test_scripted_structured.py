@@ -142,3 +142,16 @@ def test_prompted_history_does_not_repeat_calls_the_model_already_wrote():
     assert msgs[-1].content == text
     native = with_tools_prompt([Message.user("q"), Message.assistant("", [call])], [spec])
     assert native[-1].content == text.replace('{"name"', '{"name"')
+
+
+def test_retry_feedback_spells_out_the_schema_only_for_an_unconstrained_decoder():
+    class Constrained(ScriptedModel):
+        supports_json_schema = True
+
+    for model, has_schema in ((ScriptedModel, True), (Constrained, False)):
+        m = model(['{"cabin": "Business", "price": "abc"}', '{"cabin": "Business", "price": 9}'])
+        value, _ = generate_structured(m, [Message.user("x")], Fare, retries=1)
+        assert value.price == 9
+        feedback = m.calls[1][-1].content
+        assert feedback.startswith("That output is invalid: price:")
+        assert ('"properties"' in feedback) is has_schema

@@ -31,6 +31,7 @@ from behaviorlab.train import (
     extraction_examples,
     extraction_pairs,
     pairs_from_store,
+    retry_examples,
     step_examples,
 )
 
@@ -142,7 +143,7 @@ def test_generated_training_problems_never_use_a_heldout_phrasing():
     used = Counter(p.template for p in problems)
     assert not set(used) & set(HELDOUT_TEMPLATES)
     assert set(used) & set(AUGMENT_TEMPLATES)
-    # weight 6 against 1 for each of the 15 others: RuleArena's phrasing is drawn most
+    # weight 6 against 1 for each of the 16 others: RuleArena's phrasing is drawn most
     assert used.most_common(1)[0][0] == "rulearena"
     with pytest.raises(ValueError, match="held-out phrasings are never training data"):
         airline_problems(1, seed=3, templates=["rulearena", HELDOUT_TEMPLATES[0]])
@@ -154,6 +155,34 @@ def test_rulearena_problems_are_refused_as_training_data(rulearena_dir):
     ra = load_rulearena(rulearena_dir, 0).problems[:3]
     exs, check = extraction_examples(ra)
     assert exs == [] and check.rulearena_refused == 3
+    assert retry_examples(ra) == []
+
+
+class _Constrained(ScriptedModel):
+    supports_json_schema = True  # as the default llama.cpp model: retries carry no schema
+
+
+def test_retry_examples_are_the_exact_second_attempt_the_l1_workflow_sends():
+    problems = airline_problems(4, seed=12, levels=(1, 2))
+    exs = retry_examples(problems, seed=3)
+    assert len(exs) >= 6 and all(ex.metadata["retry"] for ex in exs)
+    by_text = {p.prompt: p for p in problems}
+    for ex in exs:
+        p = by_text[ex.input]
+        first, feedback = ex.prompt[-2], ex.prompt[-1]
+        assert ex.completion[0].content == target_for(p).model_dump_json()
+        assert first.role == "assistant" and first.content != ex.completion[0].content
+        assert (
+            feedback.content.startswith("That output is invalid: ")
+            and "schema" not in feedback.content
+        )
+        # replay: the slip, then the target, through the real L1 workflow
+        model = _Constrained([first.content, ex.completion[0].content])
+        r = make_l1(model).run(p.prompt)
+        assert r.error is None and r.output == p.answer
+        assert [(m.role, m.content) for m in model.calls[1]] == [
+            (m.role, m.content) for m in ex.prompt
+        ]
 
 
 def _replay(level: int):  # type: ignore[no-untyped-def]

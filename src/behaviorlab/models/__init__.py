@@ -8,7 +8,12 @@ from behaviorlab.models._pricing import DEFAULT_PRICES, Price, PriceTable
 from behaviorlab.models._prompted_tools import parse_tool_calls, tools_system_prompt
 from behaviorlab.models._registry import ALIASES, DEFAULT_MODEL, get_model, parse_model_id
 from behaviorlab.models._scripted import ScriptedModel
-from behaviorlab.models._structured import generate_structured, json_schema_for, parse_json_output
+from behaviorlab.models._structured import (
+    generate_structured,
+    json_schema_for,
+    parse_json_output,
+    retry_feedback,
+)
 from behaviorlab.models._transformers import TransformersModel, load_causal_lm
 from behaviorlab.models._types import (
     Completion,
@@ -47,5 +52,6 @@ __all__ = [
     "parse_json_output",
     "parse_model_id",
     "parse_tool_calls",
+    "retry_feedback",
     "tools_system_prompt",
 ]

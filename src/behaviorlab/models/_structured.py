@@ -57,19 +57,28 @@ def generate_structured(
         try:
             return parse_json_output(c.text, output_type), completions
         except (ValueError, ValidationError) as e:
-            problem = _describe(e)
             history = [
                 *history,
                 Message.assistant(c.text),
-                Message.user(
-                    f"That output is invalid: {problem}. Reply with only a JSON object that "
-                    f"matches this schema: {json.dumps(schema)}"
-                ),
+                retry_feedback(e, schema, constrained=model.supports_json_schema),
             ]
     raise StructuredOutputError(
         f"{model.model_id} gave no valid {getattr(output_type, '__name__', output_type)} "
         f"in {retries + 1} attempts ({_describe_last(raws, output_type)})",
         raws,
+    )
+
+
+def retry_feedback(error: Exception | str, schema: dict[str, Any], *, constrained: bool) -> Message:
+    """The message that answers an invalid output: what was wrong, and (for a model whose
+    decoder does not enforce the schema) the schema again. A fine-tuned model's training
+    data renders its retries with this function, so they match what it will be sent."""
+    problem = error if isinstance(error, str) else _describe(error)
+    if constrained:
+        return Message.user(f"That output is invalid: {problem}. Reply with only a JSON object.")
+    return Message.user(
+        f"That output is invalid: {problem}. Reply with only a JSON object that "
+        f"matches this schema: {json.dumps(schema)}"
     )
 
 

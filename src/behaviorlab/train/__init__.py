@@ -13,6 +13,7 @@ from behaviorlab.train._airline import (
     extraction_examples,
     extraction_pairs,
     labelled_target,
+    retry_examples,
 )
 from behaviorlab.train._cloning import (
     cloning_example,
@@ -125,6 +126,7 @@ __all__ = [
     "read_report",
     "register_training",
     "render_messages",
+    "retry_examples",
     "split_of",
     "step_examples",
     "stored_runs",

@@ -11,8 +11,9 @@ from __future__ import annotations
 import random
 from collections.abc import Mapping, Sequence
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
+from behaviorlab.models import json_schema_for, retry_feedback
 from behaviorlab.tasks.airline import (
     HELDOUT_TEMPLATES,
     L1_TRAIN_TEMPLATES,
@@ -26,6 +27,8 @@ from behaviorlab.tasks.airline import (
     total_cost,
 )
 from behaviorlab.tasks.airline._agents import extract_airline_params
+from behaviorlab.tasks.airline._extraction import extraction_for_text
+from behaviorlab.tasks.airline._geo import cities_written_in
 from behaviorlab.train._records import ChatMessage, PreferencePair, TrainingExample
 
 
@@ -121,6 +124,81 @@ def extraction_examples(
     return out, check
 
 
+def copy_slip(target: AirlineExtraction, rng: random.Random) -> AirlineExtraction | None:
+    """The copy slip a fine-tuned SmolLM2 made on long lists (measured on RuleArena level 1):
+    a bag takes an earlier bag's figures from some field on (the line starts alike, and the
+    model's attention jumps to the earlier line), or a bag is written twice. None when the
+    target has fewer than two bags."""
+    bags = list(target.checked_bags)
+    if len(bags) < 2:
+        return None
+    i = rng.randrange(1, len(bags))
+    j = rng.randrange(i)
+    fields = ["length", "width", "height", "weight"]
+    kind = rng.choice(["from_field", "from_field", "repeat"])
+    if kind == "repeat":
+        bags.insert(i, bags[i - 1])
+        bags = [b.model_copy(update={"item": n}) for n, b in enumerate(bags, start=bags[0].item)]
+    else:
+        k = rng.randrange(1, 4)
+        earlier = bags[j].model_dump()
+        bags[i] = bags[i].model_copy(update={f: earlier[f] for f in fields[k:]})
+    slipped = target.model_copy(update={"checked_bags": bags})
+    return None if slipped == target else slipped
+
+
+def retry_example(
+    problem: AirlineProblem, rng: random.Random, *, constrained: bool = True
+) -> TrainingExample | None:
+    """A second attempt as the L1 workflow makes it: the ptool's prompt, a first output with a
+    copy slip (``copy_slip``), the validation message the workflow sends back for it
+    (``retry_feedback`` of the text-bound type's error), and the labelled target as the
+    completion. None when the slip happens to be one the validators accept (it copies
+    figures that also stand together elsewhere in the text)."""
+    ex = extraction_example(problem, constrained=constrained)
+    target = AirlineExtraction.model_validate_json(ex.completion[0].content)
+    slipped = copy_slip(target, rng)
+    if slipped is None:
+        return None
+    bound = extraction_for_text(problem.prompt, tuple(cities_written_in(problem.prompt)))
+    try:
+        bound.model_validate(slipped.model_dump())
+    except ValidationError as e:
+        feedback = retry_feedback(e, json_schema_for(bound), constrained=constrained)
+    else:
+        return None
+    prompt = [
+        *ex.prompt,
+        ChatMessage(role="assistant", content=slipped.model_dump_json()),
+        ChatMessage(role="user", content=feedback.content),
+    ]
+    return ex.model_copy(
+        update={
+            "prompt": prompt,
+            "label": f"{ex.label} · retry",
+            "metadata": {**ex.metadata, "retry": True},
+        }
+    )
+
+
+def retry_examples(
+    problems: Sequence[AirlineProblem], *, seed: int = 0, constrained: bool = True
+) -> list[TrainingExample]:
+    """``retry_example`` for each generated problem that has one (RuleArena's are refused)."""
+    rng = random.Random(f"retry:{seed}")
+    out: list[TrainingExample] = []
+    for p in problems:
+        if p.source != "generated":
+            continue
+        try:
+            ex = retry_example(p, rng, constrained=constrained)
+        except ExtractionError:
+            continue
+        if ex is not None:
+            out.append(ex)
+    return out
+
+
 def corrupt_extraction(target: AirlineExtraction, rng: random.Random) -> AirlineExtraction:
     """A plausible wrong extraction: the mistakes small models make (the carry-on counted as a
     checked bag, a bag dropped, a digit or the class or a city wrong)."""
@@ -161,7 +239,8 @@ def corrupt_extraction(target: AirlineExtraction, rng: random.Random) -> Airline
             update={"ticket_price": target.ticket_price + rng.choice([-100, 10, 100])}
         )
     # renumbered, as a model that made the mistake would write it
-    renumbered = [b.model_copy(update={"item": n}) for n, b in enumerate(bags, start=2)]
+    first = target.checked_bags[0].item if target.checked_bags else 2
+    renumbered = [b.model_copy(update={"item": n}) for n, b in enumerate(bags, start=first)]
     return target.model_copy(update={"checked_bags": renumbered})
 
 

@@ -20,7 +20,7 @@ from behaviorlab.tasks.airline import (
     to_info,
 )
 from behaviorlab.tasks.airline._agents import make_l1
-from behaviorlab.tasks.airline._extraction import extraction_for_cities
+from behaviorlab.tasks.airline._extraction import extraction_for_cities, ungrounded_bag
 
 
 def test_round_trip_keeps_the_fee(rulearena_dir: Path) -> None:
@@ -143,3 +143,92 @@ def test_l1_declines_a_text_without_two_known_cities_before_any_llm_call() -> No
         r.declined and "fewer than two cities" in (r.reason or "") and "Paris" in (r.reason or "")
     )
     assert model.calls == []
+
+
+def test_item_numbers_may_start_at_one_where_the_text_numbers_checked_bags_apart() -> None:
+    bags = [{"item": n, "length": 30, "width": 20, "height": 10, "weight": 60} for n in (1, 2)]
+    assert [b.item for b in _extraction(checked_bags=bags).checked_bags] == [1, 2]
+    with pytest.raises(ValueError, match=r"got \[1, 3\]"):
+        _extraction(checked_bags=[{**bags[0]}, {**bags[1], "item": 3}])
+
+
+@pytest.mark.parametrize(
+    ("template", "first"),
+    [
+        ("rulearena", 2),
+        ("labeled_dims", 1),
+        ("checked_first", 1),
+        ("numbered_checked_then_cabin", 1),
+        ("key_values", 2),
+    ],
+)
+def test_targets_copy_the_texts_own_item_numbers(template: str, first: int) -> None:
+    p = generate_problems(1, seed=4, level=1, templates=[template])[0]
+    items = [b.item for b in target_for(p).checked_bags]
+    assert items == list(range(first, first + len(items)))
+    if template in ("labeled_dims", "checked_first", "numbered_checked_then_cabin"):
+        # the number the target writes is the one the text gives the first checked bag
+        bag = target_for(p).checked_bags[0]
+        line = next(ln for ln in p.prompt.splitlines() if f"{bag.length}" in ln)
+        assert "1" in line.split(str(bag.length))[0]
+
+
+def test_every_phrasings_target_is_grounded_in_its_text(rulearena_dir: Path) -> None:
+    problems = [p for level in (0, 1, 2) for p in load_rulearena(rulearena_dir, level).problems]
+    for level in (0, 1, 2):
+        problems += generate_problems(60, seed=11, level=level, templates=ALL_TEMPLATES)
+    assert {p.template for p in problems} >= set(ALL_TEMPLATES)
+    for p in problems:
+        assert ungrounded_bag(target_for(p).checked_bags, p.prompt) is None, p.id
+
+
+RULEARENA_LIKE = """Daniel is a Basic Economy Class passenger flying from Athens to Minneapolis with the following items:
+1. A backpack: 19 x 14 x 9 inches, 7 lbs;
+2. A backpack: 36 x 17 x 10 inches, 51 lbs;
+3. A backpack: 36 x 19 x 9 inches, 52 lbs;
+4. A backpack: 36 x 16 x 13 inches, 65 lbs;
+
+Daniel's flight ticket is $630."""
+
+
+def _bags(*figures: tuple[int, int, int, int]) -> list[CheckedBag]:
+    return [
+        CheckedBag(item=n, length=a, width=b, height=c, weight=w)
+        for n, (a, b, c, w) in enumerate(figures, start=2)
+    ]
+
+
+def test_ungrounded_bag_names_the_bag_copied_from_the_wrong_line() -> None:
+    right = _bags((36, 17, 10, 51), (36, 19, 9, 52), (36, 16, 13, 65))
+    assert ungrounded_bag(right, RULEARENA_LIKE) is None
+    # the measured slip: bag 4's line starts like bag 3's, and the model took bag 3's width
+    slip = _bags((36, 17, 10, 51), (36, 19, 9, 52), (36, 19, 13, 65))
+    why = ungrounded_bag(slip, RULEARENA_LIKE)
+    assert why is not None and why.startswith("checked bag 4 (36 x 19 x 13 inches, 65 lbs)")
+    # a whole earlier bag written again: its figures are in the text, but not after bag 3's
+    repeat = _bags((36, 17, 10, 51), (36, 19, 9, 52), (36, 19, 9, 52))
+    assert "is not after checked bag 3's" in (ungrounded_bag(repeat, RULEARENA_LIKE) or "")
+    # the weight may stand before the size
+    assert ungrounded_bag(_bags((5, 6, 7, 40)), "a box weighing 40 lbs, 5 x 6 x 7 in") is None
+    assert ungrounded_bag(_bags((5, 6, 7, 41)), "a box weighing 40 lbs, 5 x 6 x 7 in") is not None
+
+
+def test_l1_retries_a_copy_slip_with_the_reason_and_takes_the_corrected_bags() -> None:
+    def reply(*figures: tuple[int, int, int, int]) -> str:
+        return _extraction(
+            customer_class="Basic Economy",
+            origin_city="Athens",
+            destination_city="Minneapolis",
+            ticket_price=630,
+            checked_bags=[b.model_dump() for b in _bags(*figures)],
+        ).model_dump_json()
+
+    slip = reply((36, 17, 10, 51), (36, 19, 9, 52), (36, 19, 13, 65))
+    right = reply((36, 17, 10, 51), (36, 19, 9, 52), (36, 16, 13, 65))
+    model = ScriptedModel([slip, right])
+    r = make_l1(model).run(RULEARENA_LIKE)
+    expected = compute_fee(to_info(AirlineExtraction.model_validate_json(right))).total
+    assert r.error is None and r.output == expected
+    assert len(model.calls) == 2
+    assert "checked bag 4 (36 x 19 x 13 inches, 65 lbs) is not" in model.calls[1][-1].content
+    assert model.calls[1][-2].content == slip

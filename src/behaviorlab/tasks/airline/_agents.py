@@ -30,7 +30,7 @@ from behaviorlab.tasks.airline._calculator import best_checked_bag_numbers, tota
 from behaviorlab.tasks.airline._extraction import (
     AirlineExtraction,
     ExtractionError,
-    extraction_for_cities,
+    extraction_for_text,
     to_info,
 )
 from behaviorlab.tasks.airline._geo import cities_written_in, region_of_route
@@ -62,8 +62,9 @@ def _extract_stub(passenger_text: str) -> AirlineExtraction:
     """Read the passenger's baggage question and copy out its facts: the cabin class, the city
     the flight departs from and the city it arrives in, the ticket price in dollars, and every
     checked bag (every item except the carry-on) in the order listed, each with its item
-    number (the carry-on is item 1, the checked bags are items 2, 3, ...), its length, width,
-    height in inches and its weight in lbs."""
+    number as the text numbers it (where the text does not number them, the carry-on is
+    item 1 and the checked bags are items 2, 3, ...), its length, width, height in inches
+    and its weight in lbs."""
     raise NotImplementedError  # the body is the LLM call
 
 
@@ -72,12 +73,13 @@ extract_airline_params.name = "extract_airline_params"
 
 
 def l1_workflow(passenger_text: str) -> int:
-    # the model copies both cities from the ones the text names (see extraction_for_cities)
+    # the model copies both cities from the ones the text names (see extraction_for_cities),
+    # and every bag from the text (see ungrounded_bag)
     cities = cities_written_in(passenger_text)
     if len(cities) < 2:
         found = ", ".join(cities) or "none"
         raise Declined(f"the text names fewer than two cities the fee schedule knows ({found})")
-    extract = extract_airline_params.with_output(extraction_for_cities(tuple(cities)))
+    extract = extract_airline_params.with_output(extraction_for_text(passenger_text, tuple(cities)))
     params = extract(passenger_text)
     try:
         info = to_info(params)

@@ -5,12 +5,15 @@ integers per bag, no derived facts.  The fee region and direction come from the
 cities (``_geo``), and the carry-on is left out: it never changes the fee, so
 copying it would only cost tokens and chances to slip.
 
-Each bag carries its item number (the carry-on is item 1, so checked bags run 2, 3,
-...): in a numbered list it is the number the text itself gives the line, an anchor
-the model copies before the line's figures.  Without it a small model loses its place
-in long lists (measured: the misses of a fine-tuned SmolLM2 on RuleArena levels 1-2
-were bags dropped, repeated or shifted by one); with it a repeat or a skip shows in
-the numbers, and validation rejects it instead of computing a wrong fee.
+Each bag carries its item number: in a numbered list the number the text itself gives
+the line, an anchor the model copies before the line's figures; where the text numbers
+nothing, the carry-on counts as item 1 and the checked bags run 2, 3, ....  Without it a
+small model loses its place in long lists (measured: the misses of a fine-tuned SmolLM2 on
+RuleArena levels 1-2 were bags dropped, repeated or shifted by one); with it a repeat or a
+skip shows in the numbers, and validation rejects it instead of computing a wrong fee.
+The text's own numbers, not a fixed "checked bags start at 2": a text that numbers the
+checked bags 1, 2, ... and lists the carry-on apart made a model trained on the fixed rule
+copy line "2." first and drop bag 1 (0/5 such held-out problems right).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import re
 from functools import lru_cache
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
+from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
 
 from behaviorlab.tasks.airline._data import AirlineInfo, AirlineProblem, Bag
 from behaviorlab.tasks.airline._geo import UnknownCityError, region_of_route
@@ -27,6 +30,11 @@ from behaviorlab.tasks.airline._rules import CABIN_CLASSES, CabinClass
 
 #: RuleArena's hardest level lists 11 items, the carry-on and 10 checked bags
 MAX_CHECKED_BAGS = 12
+
+#: the generator's phrasings that number the checked bags 1, 2, ... apart from the carry-on
+CHECKED_NUMBERED_FROM_ONE = frozenset(
+    {"labeled_dims", "checked_first", "numbered_checked_then_cabin"}
+)
 
 CARRY_ON_PLACEHOLDER = Bag(id=1, name="carry-on (not extracted)", size=(0, 0, 0), weight=0)
 
@@ -48,7 +56,10 @@ class CheckedBag(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    item: int = Field(ge=2, description="item number in the list; the carry-on is item 1")
+    item: int = Field(
+        ge=1,
+        description="item number as the text numbers it; unnumbered, the carry-on is item 1",
+    )
     length: int = Field(ge=0, description="length in inches")
     width: int = Field(ge=0, description="width in inches")
     height: int = Field(ge=0, description="height in inches")
@@ -65,17 +76,18 @@ class AirlineExtraction(BaseModel):
     # the bound reaches the decoding grammar, so a small model can't loop on bags forever
     checked_bags: list[CheckedBag] = Field(
         max_length=MAX_CHECKED_BAGS,
-        description="every item except the carry-on, in the order listed: items 2, 3, ...",
+        description="every item except the carry-on, in the order listed",
     )
 
     @field_validator("checked_bags")
     @classmethod
     def _numbered_in_order(cls, bags: list[CheckedBag]) -> list[CheckedBag]:
         got = [b.item for b in bags]
-        if got != list(range(2, len(bags) + 2)):
+        start = got[0] if got and got[0] in (1, 2) else 2
+        if got != list(range(start, len(bags) + start)):
             raise ValueError(
-                f"item numbers must run 2, 3, 4, ... in the order listed, got {got}: "
-                "a bag was repeated or skipped"
+                f"item numbers must run 1, 2, 3, ... or 2, 3, 4, ... in the order listed, "
+                f"got {got}: a bag was repeated or skipped"
             )
         return bags
 
@@ -125,6 +137,68 @@ def extraction_for_cities(cities: tuple[str, ...]) -> type[AirlineExtraction]:
     )
 
 
+_NUMBER = re.compile(r"\d+")
+
+
+def _numbers(text: str) -> list[int]:
+    return [int(m) for m in _NUMBER.findall(text)]
+
+
+def ungrounded_bag(bags: list[CheckedBag], text: str) -> str | None:
+    """Why the bags were not copied from ``text``, or None when every one was.
+
+    Each bag's length, width and height must appear in the text as three numbers in a row,
+    its weight the number just before or just after them, and each bag after the place the
+    previous one was copied from (the text lists them in order). Catches the copy slips of a
+    small model that the schema cannot: measured on a fine-tuned SmolLM2, a bag whose line
+    starts like an earlier one ("36 x 16 x 13" after "36 x 19 x 9") picked up the earlier
+    line's figures, or the whole earlier bag. Uses the text only, never a label.
+    """
+    nums = _numbers(text)
+    after = -1
+    for n, b in enumerate(bags):
+        dims = [b.length, b.width, b.height]
+        place = next(
+            (
+                p
+                for p in range(after + 1, len(nums) - 2)
+                if nums[p : p + 3] == dims
+                and (
+                    (p + 3 < len(nums) and nums[p + 3] == b.weight)
+                    or (p > 0 and nums[p - 1] == b.weight)
+                )
+            ),
+            None,
+        )
+        if place is None:
+            where = "anywhere in the text" if n == 0 else f"after checked bag {bags[n - 1].item}'s"
+            return (
+                f"checked bag {b.item} ({b.length} x {b.width} x {b.height} inches, {b.weight} "
+                f"lbs) is not {where}: copy each bag's figures from its own line"
+            )
+        after = place + 2
+    return None
+
+
+def extraction_for_text(text: str, cities: tuple[str, ...]) -> type[AirlineExtraction]:
+    """``extraction_for_cities(cities)`` that also rejects bags not copied from ``text``
+    (``ungrounded_bag``); the rejection reaches the model as the reason for its retry."""
+    base = extraction_for_cities(cities)
+
+    def grounded(self: AirlineExtraction) -> AirlineExtraction:
+        why = ungrounded_bag(self.checked_bags, text)
+        if why is not None:
+            raise ValueError(why)
+        return self
+
+    return create_model(  # type: ignore[call-overload,no-any-return]
+        "AirlineExtraction",
+        __base__=base,
+        __doc__=AirlineExtraction.__doc__,
+        __validators__={"_grounded": model_validator(mode="after")(grounded)},  # type: ignore[dict-item]
+    )
+
+
 class ExtractionError(ValueError):
     """An extraction that cannot become a problem (unknown city, route outside the schedule)."""
 
@@ -153,8 +227,13 @@ def to_info(extracted: AirlineExtraction) -> AirlineInfo:
     )
 
 
-def from_info(info: AirlineInfo, origin: str, destination: str) -> AirlineExtraction:
+def from_info(
+    info: AirlineInfo, origin: str, destination: str, *, first_item: int = 2
+) -> AirlineExtraction:
     """The extraction a perfect model would produce (a training target).
+
+    ``first_item``: the first checked bag's item number, 1 where the text numbers the
+    checked bags apart from the carry-on, else 2 (``CHECKED_NUMBERED_FROM_ONE``).
 
     The cities are kept as the text spells them (copying is easiest for a
     small model; ``to_info`` resolves spellings); they are checked against
@@ -173,7 +252,7 @@ def from_info(info: AirlineInfo, origin: str, destination: str) -> AirlineExtrac
         ticket_price=info.base_price,
         checked_bags=[
             CheckedBag(item=n, length=b.size[0], width=b.size[1], height=b.size[2], weight=b.weight)
-            for n, b in enumerate(info.checked_bags, start=2)
+            for n, b in enumerate(info.checked_bags, start=first_item)
         ],
     )
 
@@ -184,4 +263,5 @@ def target_for(problem: AirlineProblem) -> AirlineExtraction:
         raise ExtractionError(
             f"problem {problem.id} lacks info or its cities; no target can be made"
         )
-    return from_info(problem.info, problem.origin, problem.destination)
+    first = 1 if problem.template in CHECKED_NUMBERED_FROM_ONE else 2
+    return from_info(problem.info, problem.origin, problem.destination, first_item=first)

@@ -462,6 +462,30 @@ def _a_checked_then_cabin(s: Scenario, rng: random.Random) -> str:
     )
 
 
+def _a_numbered_checked_then_cabin(s: Scenario, rng: random.Random) -> str:
+    # the checked bags numbered from 1 apart from the carry-on (the extraction copies those
+    # numbers: ``CHECKED_NUMBERED_FROM_ONE``), the carry-on before or after them
+    i = s.info
+    dims, weight = _dims_style(rng, ("x_inches", "x_in", "by")), _weight_style(rng)
+    label = rng.choice(("Bag {n}:", "#{n}", "({n})", "{n})", "Checked item {n} -"))
+    weight_first = rng.random() < 0.5
+
+    def line(n: int, b: Bag) -> str:
+        figures = f"{weight(b)}, {dims(b)}" if weight_first else f"{dims(b)}, {weight(b)}"
+        return f"{label.format(n=n)} {b.name}, {figures}"
+
+    checked = "\n".join(line(n, b) for n, b in enumerate(i.checked_bags, start=1))
+    c = i.carry_on
+    carry = f"In the cabin: a {c.name} ({dims(c)}, {weight(c)})."
+    head = (
+        f"{s.passenger} travels {_cls(rng, i.customer_class)} class, leaving {s.origin} for "
+        f"{s.destination}, fare {_price(rng, i.base_price, ('dollar', 'usd_after', 'dollars'))}."
+    )
+    body = f"Checked ({_count(rng, len(i.checked_bags))}):\n{checked}"
+    parts = [head, carry, body] if rng.random() < 0.5 else [head, body, carry]
+    return "\n".join(parts)
+
+
 def _a_delimited_rows(s: Scenario, rng: random.Random) -> str:
     i = s.info
     sep = rng.choice(("; ", "\t", " / "))
@@ -550,6 +574,7 @@ TEMPLATES: dict[str, Template] = {
     "checked_then_cabin": _a_checked_then_cabin,
     "delimited_rows": _a_delimited_rows,
     "scrambled_sentences": _a_scrambled_sentences,
+    "numbered_checked_then_cabin": _a_numbered_checked_then_cabin,
 }
 HELDOUT_TEMPLATES: tuple[str, ...] = (
     "to_from_reversed",
@@ -565,6 +590,7 @@ AUGMENT_TEMPLATES: tuple[str, ...] = (
     "checked_then_cabin",
     "delimited_rows",
     "scrambled_sentences",
+    "numbered_checked_then_cabin",
 )
 #: the phrasings the L0 parser is built for (and the default generated source)
 TRAIN_TEMPLATES: tuple[str, ...] = tuple(
