@@ -208,6 +208,15 @@ def test_ungrounded_bag_names_the_bag_copied_from_the_wrong_line() -> None:
     # a whole earlier bag written again: its figures are in the text, but not after bag 3's
     repeat = _bags((36, 17, 10, 51), (36, 19, 9, 52), (36, 19, 9, 52))
     assert "is not after checked bag 3's" in (ungrounded_bag(repeat, RULEARENA_LIKE) or "")
+    # a bag left out between two copied ones leaves its figures in the gap
+    dropped = [
+        b.model_copy(update={"item": n}) for n, b in zip((2, 3), (right[0], right[2]), strict=True)
+    ]
+    assert "between checked bag 2 and checked bag 3: a bag was left out" in (
+        ungrounded_bag(dropped, RULEARENA_LIKE) or ""
+    )
+    # money is not a bag figure, a price that looks like one is not mistaken for it
+    assert ungrounded_bag(_bags((36, 17, 10, 51)), "fare $36,17 x 10 in, 51 lbs") is not None
     # the weight may stand before the size
     assert ungrounded_bag(_bags((5, 6, 7, 40)), "a box weighing 40 lbs, 5 x 6 x 7 in") is None
     assert ungrounded_bag(_bags((5, 6, 7, 41)), "a box weighing 40 lbs, 5 x 6 x 7 in") is not None

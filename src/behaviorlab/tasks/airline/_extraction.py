@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import pairwise
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
@@ -137,11 +138,14 @@ def extraction_for_cities(cities: tuple[str, ...]) -> type[AirlineExtraction]:
     )
 
 
-_NUMBER = re.compile(r"\d+")
+# money is not a bag's figure: "$1,025.00", "US$90", "1,025 USD", "618 dollars"
+_MONEY = re.compile(r"(?:US\$|\$|USD)\s?[\d,]*\d(?:\.\d+)?|\d[\d,]*(?:\.\d+)?\s?(?:USD|dollars)")
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
-def _numbers(text: str) -> list[int]:
-    return [int(m) for m in _NUMBER.findall(text)]
+def _numbers(text: str) -> list[int | None]:
+    """The text's numbers in order, money left out; a decimal is None (never a bag figure)."""
+    return [int(m) if m.isdigit() else None for m in _NUMBER.findall(_MONEY.sub(" ; ", text))]
 
 
 def ungrounded_bag(bags: list[CheckedBag], text: str) -> str | None:
@@ -149,12 +153,14 @@ def ungrounded_bag(bags: list[CheckedBag], text: str) -> str | None:
 
     Each bag's length, width and height must appear in the text as three numbers in a row,
     its weight the number just before or just after them, and each bag after the place the
-    previous one was copied from (the text lists them in order). Catches the copy slips of a
-    small model that the schema cannot: measured on a fine-tuned SmolLM2, a bag whose line
-    starts like an earlier one ("36 x 16 x 13" after "36 x 19 x 9") picked up the earlier
-    line's figures, or the whole earlier bag. Uses the text only, never a label.
+    previous one was copied from (the text lists them in order); and no bag may be left out
+    between two copied ones (its four figures would stand in the gap). Catches the copy slips of a small model that the schema cannot: measured on
+    a fine-tuned SmolLM2, a bag whose line starts like an earlier one ("36 x 16 x 13" after
+    "36 x 19 x 9") picked up the earlier line's figures, or the whole earlier bag, or a
+    bag was skipped. Uses the text only, never a label.
     """
     nums = _numbers(text)
+    spans: list[tuple[int, int]] = []
     after = -1
     for n, b in enumerate(bags):
         dims = [b.length, b.width, b.height]
@@ -176,7 +182,20 @@ def ungrounded_bag(bags: list[CheckedBag], text: str) -> str | None:
                 f"checked bag {b.item} ({b.length} x {b.width} x {b.height} inches, {b.weight} "
                 f"lbs) is not {where}: copy each bag's figures from its own line"
             )
+        weight_at = (
+            place + 3 if place + 3 < len(nums) and nums[place + 3] == b.weight else place - 1
+        )
+        spans.append((min(place, weight_at), max(place + 2, weight_at)))
         after = place + 2
+    # a bag left out between two copied ones leaves its four figures in the gap
+    gaps = [nxt[0] - prev[1] - 1 for prev, nxt in pairwise(spans)]
+    usual = min(gaps) if len(gaps) > 1 else 0
+    for k, gap in enumerate(gaps):
+        if gap >= usual + 4:
+            return (
+                f"the text has another bag between checked bag {bags[k].item} and checked bag "
+                f"{bags[k + 1].item}: a bag was left out"
+            )
     return None
 
 
