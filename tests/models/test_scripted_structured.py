@@ -155,3 +155,22 @@ def test_retry_feedback_spells_out_the_schema_only_for_an_unconstrained_decoder(
         feedback = m.calls[1][-1].content
         assert feedback.startswith("That output is invalid: price:")
         assert ('"properties"' in feedback) is has_schema
+
+
+def test_a_greedy_calls_retries_sample_with_a_seed_per_attempt():
+    class Recorder(ScriptedModel):
+        def _complete(self, messages, *, tools, json_schema, config):  # type: ignore[no-untyped-def]
+            self.configs = [*getattr(self, "configs", []), config]
+            return super()._complete(messages, tools=tools, json_schema=json_schema, config=config)
+
+    replies = ["{}", "{}", '{"cabin": "First", "price": 1}']
+    m = Recorder(replies, config=GenerationConfig(seed=7))
+    assert generate_structured(m, [Message.user("x")], Fare, retries=2)[0].price == 1
+    assert [(c.temperature, c.seed) for c in m.configs] == [(0.0, 7), (0.8, 8), (0.8, 9)]
+    greedy = Recorder(replies)
+    generate_structured(greedy, [Message.user("x")], Fare, retries=2, retry_temperature=0)
+    assert [c.temperature for c in greedy.configs] == [0.0, 0.0, 0.0]
+    # a call that already samples keeps its own settings
+    warm = Recorder(replies, config=GenerationConfig(temperature=0.3))
+    generate_structured(warm, [Message.user("x")], Fare, retries=2)
+    assert [c.temperature for c in warm.configs] == [0.3, 0.3, 0.3]

@@ -215,6 +215,14 @@ def test_ungrounded_bag_names_the_bag_copied_from_the_wrong_line() -> None:
     assert "between checked bag 2 and checked bag 3: a bag was left out" in (
         ungrounded_bag(dropped, RULEARENA_LIKE) or ""
     )
+    # a list numbered from 1, the carry-on after it: skipping line 1 leaves one item too many
+    apart = "Checked:\n1. box: 40x20x10 in, 50 lbs\n2. box: 41x21x11 in, 51 lbs\nCarry-on: bag, 20x10x5 in, 9 lbs."
+    both = [
+        CheckedBag(item=n, length=39 + n, width=19 + n, height=9 + n, weight=49 + n) for n in (1, 2)
+    ]
+    assert ungrounded_bag(both, apart) is None
+    skipped = [both[1].model_copy(update={"item": 2})]
+    assert "the text gives 3 items in this form" in (ungrounded_bag(skipped, apart) or "")
     # money is not a bag figure, a price that looks like one is not mistaken for it
     assert ungrounded_bag(_bags((36, 17, 10, 51)), "fare $36,17 x 10 in, 51 lbs") is not None
     # the weight may stand before the size

@@ -143,9 +143,18 @@ _MONEY = re.compile(r"(?:US\$|\$|USD)\s?[\d,]*\d(?:\.\d+)?|\d[\d,]*(?:\.\d+)?\s?
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
-def _numbers(text: str) -> list[int | None]:
-    """The text's numbers in order, money left out; a decimal is None (never a bag figure)."""
-    return [int(m) if m.isdigit() else None for m in _NUMBER.findall(_MONEY.sub(" ; ", text))]
+def _masked(text: str) -> str:
+    """``text`` with its money blanked out (same length, so positions still match)."""
+    return _MONEY.sub(lambda m: " " * len(m.group()), text)
+
+
+def _numbers(masked: str) -> list[re.Match[str]]:
+    """The numbers of a masked text, in order."""
+    return list(_NUMBER.finditer(masked))
+
+
+def _value(m: re.Match[str]) -> int | None:
+    return int(m.group()) if m.group().isdigit() else None  # a decimal is never a bag figure
 
 
 def ungrounded_bag(bags: list[CheckedBag], text: str) -> str | None:
@@ -159,7 +168,9 @@ def ungrounded_bag(bags: list[CheckedBag], text: str) -> str | None:
     "36 x 19 x 9") picked up the earlier line's figures, or the whole earlier bag, or a
     bag was skipped. Uses the text only, never a label.
     """
-    nums = _numbers(text)
+    masked = _masked(text)
+    found = _numbers(masked)
+    nums = [_value(m) for m in found]
     spans: list[tuple[int, int]] = []
     after = -1
     for n, b in enumerate(bags):
@@ -195,6 +206,19 @@ def ungrounded_bag(bags: list[CheckedBag], text: str) -> str | None:
             return (
                 f"the text has another bag between checked bag {bags[k].item} and checked bag "
                 f"{bags[k + 1].item}: a bag was left out"
+            )
+    # and the text has no more items written the way the first copied bag is than the copied
+    # bags and the carry-on (a list numbered from 1 whose first bag was skipped, the carry-on
+    # after it, shows here)
+    if bags:
+        lo, hi = spans[0]
+        between = [masked[found[k].end() : found[k + 1].start()] for k in range(lo, hi)]
+        form = r"\d+" + "".join(re.escape(sep) + r"\d+" for sep in between)
+        items = len(re.findall(form, masked))
+        if items > len(bags) + 1:
+            return (
+                f"the text gives {items} items in this form, the carry-on and {items - 1} "
+                f"checked bags, but {len(bags)} checked bags were copied: a bag was left out"
             )
     return None
 
