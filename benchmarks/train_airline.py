@@ -18,6 +18,22 @@ report last):
     python benchmarks/train_airline.py --rulearena ../shared/data/rulearena --phase report \
         --heldout-n 20 --baseline-n 4 --l3 --l3-base l1 --l3-train 24 --l3-n 5 --eval-threads 2
 
+The second stage (the README's current L1 figures) trains on top of the first's merged model,
+in its own workdir, with the item numbers copied from the text, retry examples and the
+numbered checked-then-cabin phrasing drawn more often:
+
+    W=.behaviorlab/bench/train_airline_s2
+    python benchmarks/train_airline.py --rulearena ../shared/data/rulearena --workdir $W \
+        --phase data --n-train 110 --retry-n 30 --train-seed 2000 \
+        --weight numbered_checked_then_cabin=3 --weight labeled_dims=2
+    python benchmarks/train_airline.py --rulearena ../shared/data/rulearena --workdir $W \
+        --phase train --init-from .behaviorlab/bench/train_airline/merged --n-train 110 \
+        --epochs 1 --lr 3e-4 --grad-accum 4 --warmup 5 --threads 2
+    python benchmarks/train_airline.py --rulearena ../shared/data/rulearena --workdir $W \
+        --phase after --heldout-n 20 --eval-threads 2
+    python benchmarks/train_airline.py --rulearena ../shared/data/rulearena --workdir $W \
+        --phase report --heldout-n 20 --baseline-n 4 --eval-threads 2
+
 Not a CI job: the L1 training runs for about 75 minutes on 2 CPU cores (≈100 tokens/s), an
 L1 evaluation of the 300 RuleArena problems through llama.cpp 15-40 minutes (3-8 s a problem,
 by machine), the untuned baseline ≈ 55 s a problem (three attempts, each to the token limit),
