@@ -312,19 +312,14 @@ def main() -> None:
             sys.exit(f"--weight wants PHRASING=K with K a whole number, got {spec!r}")
         weights[name] = int(k)
     if "data" in phases and not (data_dir / "report.json").is_file():
+        templates = L1_TRAIN_TEMPLATES if args.templates == "l1" else TRAIN_TEMPLATES
         problems = airline_problems(
-            args.n_train,
-            seed=args.train_seed,
-            templates=L1_TRAIN_TEMPLATES if args.templates == "l1" else TRAIN_TEMPLATES,
-            weights=weights,
+            args.n_train, seed=args.train_seed, templates=templates, weights=weights
         )
         exs, check = extraction_examples(problems)
         if args.retry_n:
             again = airline_problems(
-                args.retry_n,
-                seed=RETRY_SEED,
-                templates=L1_TRAIN_TEMPLATES if args.templates == "l1" else TRAIN_TEMPLATES,
-                weights=weights,
+                args.retry_n, seed=RETRY_SEED, templates=templates, weights=weights
             )
             exs += retry_examples(again, seed=RETRY_SEED)
         rep = export_dataset(

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 
 from pydantic import BaseModel, ValidationError
 
+from behaviorlab.agents import Declined
 from behaviorlab.models import json_schema_for, retry_feedback
 from behaviorlab.tasks.airline import (
     HELDOUT_TEMPLATES,
@@ -26,9 +27,7 @@ from behaviorlab.tasks.airline import (
     to_info,
     total_cost,
 )
-from behaviorlab.tasks.airline._agents import extract_airline_params
-from behaviorlab.tasks.airline._extraction import extraction_for_text
-from behaviorlab.tasks.airline._geo import cities_written_in
+from behaviorlab.tasks.airline._agents import extract_airline_params, l1_output_type
 from behaviorlab.train._records import ChatMessage, PreferencePair, TrainingExample
 
 
@@ -160,7 +159,7 @@ def retry_example(
     slipped = copy_slip(target, rng)
     if slipped is None:
         return None
-    bound = extraction_for_text(problem.prompt, tuple(cities_written_in(problem.prompt)))
+    bound = l1_output_type(problem.prompt)
     try:
         bound.model_validate(slipped.model_dump())
     except ValidationError as e:
@@ -192,7 +191,7 @@ def retry_examples(
             continue
         try:
             ex = retry_example(p, rng, constrained=constrained)
-        except ExtractionError:
+        except (ExtractionError, Declined):  # unlabelled, or L1 would decline before any call
             continue
         if ex is not None:
             out.append(ex)

@@ -72,14 +72,20 @@ extract_airline_params: PTool[[str], AirlineExtraction] = ptool(retries=2)(_extr
 extract_airline_params.name = "extract_airline_params"
 
 
-def l1_workflow(passenger_text: str) -> int:
-    # the model copies both cities from the ones the text names (see extraction_for_cities),
-    # and every bag from the text (see ungrounded_bag)
+def l1_output_type(passenger_text: str) -> type[AirlineExtraction]:
+    """What the L1 extraction of this text is validated as: both cities limited to the ones
+    the text names (see ``extraction_for_cities``), every bag checked against the text (see
+    ``ungrounded_bag``). Declines when the text names fewer than two known cities. Training
+    data renders a retry's validation message with it, so it is the workflow's own."""
     cities = cities_written_in(passenger_text)
     if len(cities) < 2:
         found = ", ".join(cities) or "none"
         raise Declined(f"the text names fewer than two cities the fee schedule knows ({found})")
-    extract = extract_airline_params.with_output(extraction_for_text(passenger_text, tuple(cities)))
+    return extraction_for_text(passenger_text, tuple(cities))
+
+
+def l1_workflow(passenger_text: str) -> int:
+    extract = extract_airline_params.with_output(l1_output_type(passenger_text))
     params = extract(passenger_text)
     try:
         info = to_info(params)

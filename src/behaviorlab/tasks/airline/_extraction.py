@@ -157,16 +157,27 @@ def _value(m: re.Match[str]) -> int | None:
     return int(m.group()) if m.group().isdigit() else None  # a decimal is never a bag figure
 
 
+def _weight_beside(nums: list[int | None], p: int, weight: int) -> int | None:
+    """Where ``weight`` stands next to the size that starts at ``p`` (after it, else before)."""
+    if p + 3 < len(nums) and nums[p + 3] == weight:
+        return p + 3
+    if p > 0 and nums[p - 1] == weight:
+        return p - 1
+    return None
+
+
 def ungrounded_bag(bags: list[CheckedBag], text: str) -> str | None:
     """Why the bags were not copied from ``text``, or None when every one was.
 
     Each bag's length, width and height must appear in the text as three numbers in a row,
     its weight the number just before or just after them, and each bag after the place the
-    previous one was copied from (the text lists them in order); and no bag may be left out
-    between two copied ones (its four figures would stand in the gap). Catches the copy slips of a small model that the schema cannot: measured on
-    a fine-tuned SmolLM2, a bag whose line starts like an earlier one ("36 x 16 x 13" after
-    "36 x 19 x 9") picked up the earlier line's figures, or the whole earlier bag, or a
-    bag was skipped. Uses the text only, never a label.
+    previous one was copied from (the text lists them in order). No bag may be left out:
+    none between two copied ones (its four figures would stand in the gap), and the text may
+    hold no more items written the way the first copied bag is than the copied bags and the
+    carry-on. Catches the copy slips of a small model that the schema cannot: measured on a
+    fine-tuned SmolLM2, a bag whose line starts like an earlier one ("36 x 16 x 13" after
+    "36 x 19 x 9") picked up the earlier line's figures, or the whole earlier bag, or a bag
+    was skipped. Uses the text only, never a label.
     """
     masked = _masked(text)
     found = _numbers(masked)
@@ -179,11 +190,7 @@ def ungrounded_bag(bags: list[CheckedBag], text: str) -> str | None:
             (
                 p
                 for p in range(after + 1, len(nums) - 2)
-                if nums[p : p + 3] == dims
-                and (
-                    (p + 3 < len(nums) and nums[p + 3] == b.weight)
-                    or (p > 0 and nums[p - 1] == b.weight)
-                )
+                if nums[p : p + 3] == dims and _weight_beside(nums, p, b.weight) is not None
             ),
             None,
         )
@@ -193,9 +200,8 @@ def ungrounded_bag(bags: list[CheckedBag], text: str) -> str | None:
                 f"checked bag {b.item} ({b.length} x {b.width} x {b.height} inches, {b.weight} "
                 f"lbs) is not {where}: copy each bag's figures from its own line"
             )
-        weight_at = (
-            place + 3 if place + 3 < len(nums) and nums[place + 3] == b.weight else place - 1
-        )
+        weight_at = _weight_beside(nums, place, b.weight)
+        assert weight_at is not None  # the search above found it
         spans.append((min(place, weight_at), max(place + 2, weight_at)))
         after = place + 2
     # a bag left out between two copied ones leaves its four figures in the gap
