@@ -83,7 +83,6 @@ from behaviorlab.store import Store
 from behaviorlab.store import _schema as s
 from behaviorlab.tasks import Scenario, ScenarioOptions, get_task
 from behaviorlab.tasks.airline import L1_TRAIN_TEMPLATES, TRAIN_TEMPLATES
-from behaviorlab.tasks.airline._agents import make_l1, make_l3
 from behaviorlab.train import (
     LoraSettings,
     SplitSpec,
@@ -140,7 +139,7 @@ def evaluate(
     if done or NO_RUN:
         log(f"{label}: reusing {done}")
         return done
-    make = make_l1 if agent == "l1" else make_l3
+    make = get_task("airline").agent_factories[agent]
     model = get_model(model_id, n_threads=EVAL_THREADS) if EVAL_THREADS else get_model(model_id)
     t0 = time.time()
     count = {"n": 0, "ok": 0}
@@ -152,7 +151,11 @@ def evaluate(
             log(f"  {label}: {count['n']} done, {count['ok']} correct, {time.time() - t0:.0f}s")
 
     run = run_eval(
-        cfg, store, factory=lambda: make(model), scenarios=interleaved(opts), on_result=on_result
+        cfg,
+        store,
+        factory=lambda: make(model, opts),
+        scenarios=interleaved(opts),
+        on_result=on_result,
     )
     log(f"{label}: {run.record.eval_id} in {time.time() - t0:.0f}s")
     return run.record.eval_id
@@ -267,6 +270,13 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=None, help="torch threads for training")
     ap.add_argument(
         "--eval-threads", type=int, default=None, help="llama.cpp threads for the evaluations"
+    )
+    ap.add_argument(
+        "--l1-agent",
+        default="l1",
+        choices=["l1", "l1-unnarrowed"],
+        help="[after] the L1 agent the fine-tuned model is measured as: 'l1-unnarrowed' lets "
+        "the decoder write any bag figures (the ablation of the bag narrowing)",
     )
     ap.add_argument("--l3", action="store_true", help="also the L3 behaviour-cloning run")
     ap.add_argument("--l3-n", type=int, default=5, help="[--l3] evaluation problems per level")
@@ -387,9 +397,12 @@ def main() -> None:
 
     after_ids: dict[str, str | None] = {}
     if ("after" in phases or "report" in phases) and gguf.is_file():
-        after_ids["rulearena"] = evaluate(store, "after RuleArena", "l1", f"llamacpp/{gguf}", ra)
+        # the held-out phrasings first: the shorter run, and the open question
         after_ids["heldout"] = evaluate(
-            store, "after held-out phrasings", "l1", f"llamacpp/{gguf}", held
+            store, "after held-out phrasings", args.l1_agent, f"llamacpp/{gguf}", held
+        )
+        after_ids["rulearena"] = evaluate(
+            store, "after RuleArena", args.l1_agent, f"llamacpp/{gguf}", ra
         )
 
     l3: dict[str, Any] = {}

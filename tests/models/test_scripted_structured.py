@@ -13,6 +13,7 @@ from behaviorlab.models import (
     StructuredOutputError,
     ToolCall,
     ToolSpec,
+    decoding_schema_for,
     generate_structured,
     get_model,
     parse_json_output,
@@ -174,3 +175,24 @@ def test_a_greedy_calls_retries_sample_with_a_seed_per_attempt():
     warm = Recorder(replies, config=GenerationConfig(temperature=0.3))
     generate_structured(warm, [Message.user("x")], Fare, retries=2)
     assert [c.temperature for c in warm.configs] == [0.3, 0.3, 0.3]
+
+
+def test_a_types_decoding_schema_reaches_the_decoder_and_not_the_retry_prompt():
+    class Cheap(Fare):
+        @staticmethod
+        def decoding_schema(schema):  # type: ignore[no-untyped-def]
+            schema["properties"]["price"] = {"enum": [9, 10]}
+            return schema
+
+    class Recorder(ScriptedModel):
+        def _complete(self, messages, *, tools, json_schema, config):  # type: ignore[no-untyped-def]
+            self.schemas = [*getattr(self, "schemas", []), json_schema]
+            return super()._complete(messages, tools=tools, json_schema=json_schema, config=config)
+
+    assert decoding_schema_for(Fare) == Fare.model_json_schema()
+    assert decoding_schema_for(Cheap)["properties"]["price"] == {"enum": [9, 10]}
+    m = Recorder(['{"cabin": "First", "price": "x"}', '{"cabin": "First", "price": 9}'])
+    assert generate_structured(m, [Message.user("x")], Cheap, retries=1)[0].price == 9
+    assert [s["properties"]["price"] for s in m.schemas] == [{"enum": [9, 10]}] * 2
+    # the unconstrained model's retry spells out the type's own schema, not the decoder's
+    assert '"enum"' not in m.calls[1][-1].content and '"integer"' in m.calls[1][-1].content

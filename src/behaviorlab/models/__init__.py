@@ -9,6 +9,7 @@ from behaviorlab.models._prompted_tools import parse_tool_calls, tools_system_pr
 from behaviorlab.models._registry import ALIASES, DEFAULT_MODEL, get_model, parse_model_id
 from behaviorlab.models._scripted import ScriptedModel
 from behaviorlab.models._structured import (
+    decoding_schema_for,
     generate_structured,
     json_schema_for,
     parse_json_output,
@@ -44,6 +45,7 @@ __all__ = [
     "ToolSpec",
     "TransformersModel",
     "Usage",
+    "decoding_schema_for",
     "generate_structured",
     "get_model",
     "json_schema_for",

@@ -23,6 +23,18 @@ def json_schema_for(output_type: Any) -> dict[str, Any]:
     return _inline_refs(schema)
 
 
+def decoding_schema_for(output_type: Any) -> dict[str, Any]:
+    """The schema a constraining decoder enforces: ``json_schema_for(output_type)``, narrowed
+    by the type's ``decoding_schema(schema)`` classmethod where it has one.
+
+    A type built from its input can so allow the decoder only values the input holds (a
+    bag's figures among the number groups the text writes) without those values reaching
+    a prompt: the schema a prompt or a retry spells out stays ``json_schema_for``'s."""
+    schema = json_schema_for(output_type)
+    narrow = getattr(output_type, "decoding_schema", None)
+    return narrow(schema) if callable(narrow) else schema
+
+
 def parse_json_output(text: str, output_type: type[T]) -> T:
     """Validate the first JSON value in ``text`` (fences and chatter around it are ignored)."""
     candidate = extract_json_object(text)
@@ -58,6 +70,7 @@ def generate_structured(
     right. ``retry_temperature=0`` keeps every attempt greedy.
     """
     schema = json_schema_for(output_type)
+    decoding = decoding_schema_for(output_type)
     history = list(messages)
     completions: list[Completion] = []
     raws: list[str] = []
@@ -68,7 +81,7 @@ def generate_structured(
             cfg = first.model_copy(
                 update={"temperature": retry_temperature, "seed": first.seed + attempt}
             )
-        c = model.complete(history, json_schema=schema, config=cfg)
+        c = model.complete(history, json_schema=decoding, config=cfg)
         completions.append(c)
         raws.append(c.text)
         try:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from behaviorlab.models import ScriptedModel
+from behaviorlab.models import ScriptedModel, decoding_schema_for, json_schema_for
 from behaviorlab.tasks.airline import (
     ALL_TEMPLATES,
     AirlineExtraction,
@@ -20,7 +20,12 @@ from behaviorlab.tasks.airline import (
     to_info,
 )
 from behaviorlab.tasks.airline._agents import make_l1
-from behaviorlab.tasks.airline._extraction import extraction_for_cities, ungrounded_bag
+from behaviorlab.tasks.airline._extraction import (
+    bag_candidates,
+    extraction_for_cities,
+    extraction_for_text,
+    ungrounded_bag,
+)
 
 
 def test_round_trip_keeps_the_fee(rulearena_dir: Path) -> None:
@@ -179,7 +184,11 @@ def test_every_phrasings_target_is_grounded_in_its_text(rulearena_dir: Path) -> 
         problems += generate_problems(60, seed=11, level=level, templates=ALL_TEMPLATES)
     assert {p.template for p in problems} >= set(ALL_TEMPLATES)
     for p in problems:
-        assert ungrounded_bag(target_for(p).checked_bags, p.prompt) is None, p.id
+        bags = target_for(p).checked_bags
+        assert ungrounded_bag(bags, p.prompt) is None, p.id
+        # and the decoder's narrowing leaves every right bag writable
+        groups = set(bag_candidates(p.prompt))
+        assert {(b.length, b.width, b.height, b.weight) for b in bags} <= groups, p.id
 
 
 RULEARENA_LIKE = """Daniel is a Basic Economy Class passenger flying from Athens to Minneapolis with the following items:
@@ -249,3 +258,26 @@ def test_l1_retries_a_copy_slip_with_the_reason_and_takes_the_corrected_bags() -
     assert len(model.calls) == 2
     assert "checked bag 4 (36 x 19 x 13 inches, 65 lbs) is not" in model.calls[1][-1].content
     assert model.calls[1][-2].content == slip
+
+
+def test_the_decoder_may_write_a_bag_only_as_a_number_group_of_its_text() -> None:
+    groups = bag_candidates(RULEARENA_LIKE)
+    assert (36, 17, 10, 51) in groups and (19, 14, 9, 7) in groups
+    # a group does not take its figures from two lines, and money is no figure
+    assert (14, 9, 7, 19) in groups and (14, 9, 7, 2) not in groups
+    assert all(630 not in g for g in groups)
+    cities = ("Athens", "Minneapolis")
+    narrowed = extraction_for_text(RULEARENA_LIKE, cities)
+    decoding = decoding_schema_for(narrowed)
+    alternatives = decoding["properties"]["checked_bags"]["items"]["anyOf"]
+    assert [
+        tuple(a["properties"][k]["const"] for k in ("length", "width", "height", "weight"))
+        for a in alternatives
+    ] == groups
+    # the schema a prompt spells out is the unnarrowed one, so it does not grow with the text
+    free = extraction_for_text(RULEARENA_LIKE, cities, narrow_bags=False)
+    assert json_schema_for(narrowed) == json_schema_for(free) == decoding_schema_for(free)
+    assert "anyOf" not in str(json_schema_for(narrowed))
+    # a text with no figures leaves no bag to write
+    bare = decoding_schema_for(extraction_for_text("Athens to Minneapolis, $630.", cities))
+    assert bare["properties"]["checked_bags"]["maxItems"] == 0

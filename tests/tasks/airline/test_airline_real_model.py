@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from behaviorlab.evals import EvalConfig, load_results, run_eval
-from behaviorlab.models import GenerationConfig, get_model
+from behaviorlab.models import GenerationConfig, decoding_schema_for, get_model
 from behaviorlab.store import Store
 from behaviorlab.tasks import ScenarioOptions
-from behaviorlab.tasks.airline._agents import make_l1, make_l3
+from behaviorlab.tasks.airline._agents import (
+    extract_airline_params,
+    l1_output_type,
+    make_l1,
+    make_l3,
+)
+from behaviorlab.tasks.airline._extraction import bag_candidates
 
 pytestmark = pytest.mark.slow
 
@@ -72,3 +80,25 @@ def test_l3_on_smollm2_records_agent_step_chat_tree(rulearena_dir, store_url):
     # tools the model managed to call hang under their step too
     for tool_span in (s for s in t["spans"] if s.kind == "tool"):
         assert t["by_id"][tool_span.parent_id].name.startswith("step ")
+
+
+def test_llamacpp_decoder_writes_bags_only_as_the_texts_number_groups():
+    # the untuned model's bags are wrong, but with the narrowing each is one of the text's
+    # number groups: llama.cpp's grammar, built from the decoding schema, holds it there
+    text = (
+        "Mia flies Main Cabin from Boston to Chicago; her ticket was $310. She carries a "
+        "backpack, 20 x 13 x 8 inches, 9 lbs, and checks a suitcase, 30 x 21 x 12 inches, "
+        "48 lbs, and a duffel, 27 x 17 x 11 inches, 41 lbs."
+    )
+    model = get_model("smollm2-135m", config=GenerationConfig(max_tokens=400))
+    msgs = extract_airline_params.prompt({"passenger_text": text}, constrained=True)
+    schema = decoding_schema_for(l1_output_type(text))
+    raw = model.complete(msgs, json_schema=schema).text
+    written = [
+        tuple(int(v) for v in m)
+        for m in re.findall(
+            r'"length":\s*(\d+),\s*"width":\s*(\d+),\s*"height":\s*(\d+),\s*"weight":\s*(\d+)', raw
+        )
+    ]
+    assert written, raw
+    assert set(written) <= set(bag_candidates(text)), raw

@@ -72,20 +72,24 @@ extract_airline_params: PTool[[str], AirlineExtraction] = ptool(retries=2)(_extr
 extract_airline_params.name = "extract_airline_params"
 
 
-def l1_output_type(passenger_text: str) -> type[AirlineExtraction]:
+def l1_output_type(passenger_text: str, *, narrow_bags: bool = True) -> type[AirlineExtraction]:
     """What the L1 extraction of this text is validated as: both cities limited to the ones
     the text names (see ``extraction_for_cities``), every bag checked against the text (see
-    ``ungrounded_bag``). Declines when the text names fewer than two known cities. Training
-    data renders a retry's validation message with it, so it is the workflow's own."""
+    ``ungrounded_bag``) and, for a decoder that enforces the schema, written as one of the
+    text's number groups (``narrow_bags``, see ``extraction_for_text``). Declines when the
+    text names fewer than two known cities. Training data renders a retry's validation
+    message with it, so it is the workflow's own."""
     cities = cities_written_in(passenger_text)
     if len(cities) < 2:
         found = ", ".join(cities) or "none"
         raise Declined(f"the text names fewer than two cities the fee schedule knows ({found})")
-    return extraction_for_text(passenger_text, tuple(cities))
+    return extraction_for_text(passenger_text, tuple(cities), narrow_bags=narrow_bags)
 
 
-def l1_workflow(passenger_text: str) -> int:
-    extract = extract_airline_params.with_output(l1_output_type(passenger_text))
+def l1_workflow(passenger_text: str, *, narrow_bags: bool = True) -> int:
+    extract = extract_airline_params.with_output(
+        l1_output_type(passenger_text, narrow_bags=narrow_bags)
+    )
     params = extract(passenger_text)
     try:
         info = to_info(params)
@@ -94,10 +98,18 @@ def l1_workflow(passenger_text: str) -> int:
     return total_cost(info)
 
 
-def make_l1(model: Model | None) -> Agent:
+def l1_unnarrowed_workflow(passenger_text: str) -> int:
+    """``l1_workflow`` with the decoder free to write any bag figures (the check still
+    judges them): the ablation of the bag narrowing."""
+    return l1_workflow(passenger_text, narrow_bags=False)
+
+
+def make_l1(model: Model | None, *, narrow_bags: bool = True) -> Agent:
     if model is None:
         raise ValueError("the L1 agent needs a model")
-    return WorkflowAgent(l1_workflow, model, name="airline-l1")
+    if narrow_bags:
+        return WorkflowAgent(l1_workflow, model, name="airline-l1")
+    return WorkflowAgent(l1_unnarrowed_workflow, model, name="airline-l1-unnarrowed")
 
 
 # ----------------------------------------------------------------------------- L3

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from itertools import pairwise
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
 
@@ -229,9 +229,66 @@ def ungrounded_bag(bags: list[CheckedBag], text: str) -> str | None:
     return None
 
 
-def extraction_for_text(text: str, cities: tuple[str, ...]) -> type[AirlineExtraction]:
+def bag_candidates(text: str) -> list[tuple[int, int, int, int]]:
+    """Every (length, width, height, weight) ``ungrounded_bag`` would accept as a bag copied
+    from ``text`` and that stands on one line: three numbers in a row, the number just after
+    or just before them as the weight (money left out), in the order the text writes them."""
+    masked = _masked(text)
+    found = _numbers(masked)
+    nums = [_value(m) for m in found]
+
+    def one_line(a: int, b: int) -> bool:
+        return "\n" not in masked[found[a].start() : found[b].end()]
+
+    groups: dict[tuple[int, int, int, int], None] = {}
+    for p in range(len(nums) - 2):
+        length, width, height = nums[p : p + 3]
+        if length is None or width is None or height is None:
+            continue
+        for w in (p + 3, p - 1):
+            weight = nums[w] if 0 <= w < len(nums) else None
+            if weight is not None and one_line(min(p, w), max(p + 2, w)):
+                groups[(length, width, height, weight)] = None
+    return list(groups)
+
+
+def _narrow_bags(schema: dict[str, Any], text: str) -> dict[str, Any]:
+    """``schema`` with each checked bag's four figures limited to one of ``bag_candidates``."""
+    bags = schema["properties"]["checked_bags"]
+    item = bags["items"]["properties"]["item"]
+    names = ("length", "width", "height", "weight")
+    groups = [
+        {
+            "type": "object",
+            "properties": {
+                "item": item,
+                **{k: {"const": v} for k, v in zip(names, g, strict=True)},
+            },
+            "required": ["item", *names],
+        }
+        for g in bag_candidates(text)
+    ]
+    if groups:
+        bags["items"] = {"anyOf": groups}
+    else:  # no figures in the text: no bag can be copied from it
+        bags.pop("items")
+        bags["maxItems"] = 0
+    return schema
+
+
+def extraction_for_text(
+    text: str, cities: tuple[str, ...], *, narrow_bags: bool = True
+) -> type[AirlineExtraction]:
     """``extraction_for_cities(cities)`` that also rejects bags not copied from ``text``
-    (``ungrounded_bag``); the rejection reaches the model as the reason for its retry."""
+    (``ungrounded_bag``); the rejection reaches the model as the reason for its retry.
+
+    ``narrow_bags``: a decoder that enforces the schema may write a bag's four figures only
+    as one of the number groups the text holds (``bag_candidates``; the cities' narrowing,
+    for bags), so a bag's width can no longer come from another line than its length. The
+    model still chooses which groups are bags, and in what order; the check above judges
+    that. Only the decoder sees the groups (``decoding_schema``): a prompt that spells the
+    schema out does not grow with the text.
+    """
     base = extraction_for_cities(cities)
 
     def grounded(self: AirlineExtraction) -> AirlineExtraction:
@@ -240,12 +297,18 @@ def extraction_for_text(text: str, cities: tuple[str, ...]) -> type[AirlineExtra
             raise ValueError(why)
         return self
 
-    return create_model(  # type: ignore[call-overload,no-any-return]
-        "AirlineExtraction",
-        __base__=base,
-        __doc__=AirlineExtraction.__doc__,
-        __validators__={"_grounded": model_validator(mode="after")(grounded)},  # type: ignore[dict-item]
+    checked = cast(
+        type[AirlineExtraction],
+        create_model(  # type: ignore[call-overload]
+            "AirlineExtraction",
+            __base__=base,
+            __doc__=AirlineExtraction.__doc__,
+            __validators__={"_grounded": model_validator(mode="after")(grounded)},  # type: ignore[dict-item]
+        ),
     )
+    if narrow_bags:  # read by ``decoding_schema_for``
+        checked.decoding_schema = staticmethod(lambda schema: _narrow_bags(schema, text))  # type: ignore[attr-defined]
+    return checked
 
 
 class ExtractionError(ValueError):

@@ -93,6 +93,10 @@ def _l1(model: Any, options: ScenarioOptions) -> Any:
     return _agents.make_l1(model)
 
 
+def _l1_unnarrowed(model: Any, options: ScenarioOptions) -> Any:
+    return _agents.make_l1(model, narrow_bags=False)
+
+
 def _l3(model: Any, options: ScenarioOptions) -> Any:
     return _agents.make_l3(model)
 
@@ -109,6 +113,7 @@ class AirlineTask(Task):
     agent_factories: ClassVar[dict[str, AgentFactory]] = {
         "l0": _l0,
         "l1": _l1,
+        "l1-unnarrowed": _l1_unnarrowed,
         "l3": _l3,
         "cot": _cot,
     }
