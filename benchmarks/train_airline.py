@@ -121,6 +121,7 @@ def finished_eval(store: Store, cfg: EvalConfig, *, partial: bool = False) -> st
 
 NO_RUN = False  # set by --no-run: report what exists, run nothing
 EVAL_THREADS: int | None = None  # set by --eval-threads: llama.cpp threads for the evaluations
+FRESH = False  # set by --fresh: evaluate anew (no reuse, no resume)
 
 
 def interleaved(opts: ScenarioOptions) -> list[Scenario]:
@@ -135,7 +136,7 @@ def evaluate(
     store: Store, label: str, agent: str, model_id: str, opts: ScenarioOptions
 ) -> str | None:
     cfg = EvalConfig(task="airline", agent=agent, model=model_id, options=opts)
-    done = finished_eval(store, cfg, partial=NO_RUN)
+    done = None if FRESH else finished_eval(store, cfg, partial=NO_RUN)
     if done or NO_RUN:
         log(f"{label}: reusing {done}")
         return done
@@ -292,9 +293,16 @@ def main() -> None:
     ap.add_argument(
         "--no-run", action="store_true", help="report the evaluations as they stand, run none"
     )
+    ap.add_argument(
+        "--fresh",
+        action="store_true",
+        help="run the phase's evaluations anew, neither reusing finished ones nor resuming "
+        "unfinished ones (their configuration does not record the code: after a change to "
+        "the agent, an old result would pass for a new one)",
+    )
     args = ap.parse_args()
-    global NO_RUN, EVAL_THREADS
-    NO_RUN = args.no_run
+    global NO_RUN, EVAL_THREADS, FRESH
+    NO_RUN, FRESH = args.no_run, args.fresh
     EVAL_THREADS = args.eval_threads
     if not (args.rulearena / "airline").is_dir():
         sys.exit(f"no RuleArena airline data under {args.rulearena}")

@@ -22,7 +22,12 @@ from behaviorlab.tasks import ScenarioOptions
 
 def eval_cmd(
     task: str = typer.Argument(..., help="Task name, e.g. airline"),
-    agent: str = typer.Option(..., "--agent", "-a", help="Agent: l0, l1, l3, cot, or a .py file"),
+    agent: str = typer.Option(
+        ...,
+        "--agent",
+        "-a",
+        help="Agent: a task's own (airline: l0, l1, l1-unnarrowed, l3, cot) or a .py file",
+    ),
     model: str | None = typer.Option(
         None, "--model", "-m", help="provider/model [default: llamacpp/smollm2-135m]"
     ),

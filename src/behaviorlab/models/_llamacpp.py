@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 
 from behaviorlab.models._base import Model
 from behaviorlab.models._errors import MissingDependencyError, ModelError
+from behaviorlab.models._grammar import gbnf_for, has_ordered_choice
 from behaviorlab.models._types import Completion, GenerationConfig, Message, ToolSpec, Usage
 
 SMOLLM2_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -101,7 +102,12 @@ class LlamaCppModel(Model):
         if config.stop:
             kwargs["stop"] = config.stop
         if json_schema is not None and self.constrained:
-            kwargs["response_format"] = {"type": "json_object", "schema": json_schema}
+            if has_ordered_choice(json_schema):
+                from llama_cpp import LlamaGrammar
+
+                kwargs["grammar"] = LlamaGrammar.from_string(gbnf_for(json_schema), verbose=False)
+            else:
+                kwargs["response_format"] = {"type": "json_object", "schema": json_schema}
         with self._lock:  # a llama.cpp context is not thread-safe
             llm = self._load()
             try:

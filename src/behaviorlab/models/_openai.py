@@ -11,6 +11,7 @@ import httpx
 
 from behaviorlab.models._base import Model
 from behaviorlab.models._errors import ModelError
+from behaviorlab.models._grammar import without_extensions
 from behaviorlab.models._types import (
     Completion,
     GenerationConfig,
@@ -84,7 +85,8 @@ class OpenAIModel(Model):
         if json_schema is not None:
             body["response_format"] = {
                 "type": "json_schema",
-                "json_schema": {"name": "output", "schema": json_schema},
+                # the alternatives reach the server; their order (x-follows) is llama.cpp's
+                "json_schema": {"name": "output", "schema": without_extensions(json_schema)},
             }
         data = self._post("/chat/completions", body)
         try:

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from behaviorlab.models import ScriptedModel, decoding_schema_for, json_schema_for
+from behaviorlab.models._grammar import FOLLOWS
 from behaviorlab.tasks.airline import (
     ALL_TEMPLATES,
     AirlineExtraction,
@@ -269,11 +270,16 @@ def test_the_decoder_may_write_a_bag_only_as_a_number_group_of_its_text() -> Non
     cities = ("Athens", "Minneapolis")
     narrowed = extraction_for_text(RULEARENA_LIKE, cities)
     decoding = decoding_schema_for(narrowed)
-    alternatives = decoding["properties"]["checked_bags"]["items"]["anyOf"]
-    assert [
+    bags = decoding["properties"]["checked_bags"]
+    written = [
         tuple(a["properties"][k]["const"] for k in ("length", "width", "height", "weight"))
-        for a in alternatives
-    ] == groups
+        for a in bags["items"]["anyOf"]
+    ]
+    assert list(dict.fromkeys(written)) == groups
+    # each bag after the one before: bag 2's line may follow bag 1's, not the other way round
+    first, second = written.index((19, 14, 9, 7)), written.index((36, 17, 10, 51))
+    assert second in bags[FOLLOWS][first] and first not in bags[FOLLOWS][second]
+    assert all(j > i for i, nxt in enumerate(bags[FOLLOWS]) for j in nxt)
     # the schema a prompt spells out is the unnarrowed one, so it does not grow with the text
     free = extraction_for_text(RULEARENA_LIKE, cities, narrow_bags=False)
     assert json_schema_for(narrowed) == json_schema_for(free) == decoding_schema_for(free)

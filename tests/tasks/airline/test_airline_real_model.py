@@ -16,7 +16,7 @@ from behaviorlab.tasks.airline._agents import (
     make_l1,
     make_l3,
 )
-from behaviorlab.tasks.airline._extraction import bag_candidates
+from behaviorlab.tasks.airline._extraction import _bag_groups, bag_candidates
 
 pytestmark = pytest.mark.slow
 
@@ -82,9 +82,10 @@ def test_l3_on_smollm2_records_agent_step_chat_tree(rulearena_dir, store_url):
         assert t["by_id"][tool_span.parent_id].name.startswith("step ")
 
 
-def test_llamacpp_decoder_writes_bags_only_as_the_texts_number_groups():
+def test_llamacpp_decoder_writes_bags_only_as_the_texts_number_groups_in_order():
     # the untuned model's bags are wrong, but with the narrowing each is one of the text's
-    # number groups: llama.cpp's grammar, built from the decoding schema, holds it there
+    # number groups, each after the one before: llama.cpp's grammar (built from the decoding
+    # schema, x-follows included) holds it there
     text = (
         "Mia flies Main Cabin from Boston to Chicago; her ticket was $310. She carries a "
         "backpack, 20 x 13 x 8 inches, 9 lbs, and checks a suitcase, 30 x 21 x 12 inches, "
@@ -102,3 +103,7 @@ def test_llamacpp_decoder_writes_bags_only_as_the_texts_number_groups():
     ]
     assert written, raw
     assert set(written) <= set(bag_candidates(text)), raw
+    # and in the text's order: each bag from further on than the one before
+    at = -3
+    for figures in written:
+        at = next(p for p, g in _bag_groups(text) if g == figures and p >= at + 3)

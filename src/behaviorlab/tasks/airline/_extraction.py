@@ -25,6 +25,7 @@ from typing import Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
 
+from behaviorlab.models._grammar import FOLLOWS
 from behaviorlab.tasks.airline._data import AirlineInfo, AirlineProblem, Bag
 from behaviorlab.tasks.airline._geo import UnknownCityError, region_of_route
 from behaviorlab.tasks.airline._rules import CABIN_CLASSES, CabinClass
@@ -229,10 +230,14 @@ def ungrounded_bag(bags: list[CheckedBag], text: str) -> str | None:
     return None
 
 
-def bag_candidates(text: str) -> list[tuple[int, int, int, int]]:
-    """Every (length, width, height, weight) ``ungrounded_bag`` would accept as a bag copied
-    from ``text`` and that stands on one line: three numbers in a row, the number just after
-    or just before them as the weight (money left out), in the order the text writes them."""
+Figures = tuple[int, int, int, int]
+
+
+def _bag_groups(text: str) -> list[tuple[int, Figures]]:
+    """Where each bag ``ungrounded_bag`` would accept could stand in ``text`` (the index of
+    its length among the text's numbers) and its (length, width, height, weight): three
+    numbers in a row, the number just after or just before them as the weight, all on one
+    line, money left out; in the order the text writes them."""
     masked = _masked(text)
     found = _numbers(masked)
     nums = [_value(m) for m in found]
@@ -240,7 +245,7 @@ def bag_candidates(text: str) -> list[tuple[int, int, int, int]]:
     def one_line(a: int, b: int) -> bool:
         return "\n" not in masked[found[a].start() : found[b].end()]
 
-    groups: dict[tuple[int, int, int, int], None] = {}
+    groups: list[tuple[int, Figures]] = []
     for p in range(len(nums) - 2):
         length, width, height = nums[p : p + 3]
         if length is None or width is None or height is None:
@@ -248,31 +253,42 @@ def bag_candidates(text: str) -> list[tuple[int, int, int, int]]:
         for w in (p + 3, p - 1):
             weight = nums[w] if 0 <= w < len(nums) else None
             if weight is not None and one_line(min(p, w), max(p + 2, w)):
-                groups[(length, width, height, weight)] = None
-    return list(groups)
+                groups.append((p, (length, width, height, weight)))
+    return groups
+
+
+def bag_candidates(text: str) -> list[Figures]:
+    """Every (length, width, height, weight) a bag copied from ``text`` may have (see
+    ``_bag_groups``), each once, in the order the text writes them."""
+    return list(dict.fromkeys(figures for _, figures in _bag_groups(text)))
 
 
 def _narrow_bags(schema: dict[str, Any], text: str) -> dict[str, Any]:
-    """``schema`` with each checked bag's four figures limited to one of ``bag_candidates``."""
+    """``schema`` with each checked bag's four figures limited to one of the text's number
+    groups, each bag's after the previous one's (``x-follows``, see ``models._grammar``)."""
     bags = schema["properties"]["checked_bags"]
     item = bags["items"]["properties"]["item"]
     names = ("length", "width", "height", "weight")
-    groups = [
-        {
-            "type": "object",
-            "properties": {
-                "item": item,
-                **{k: {"const": v} for k, v in zip(names, g, strict=True)},
-            },
-            "required": ["item", *names],
-        }
-        for g in bag_candidates(text)
-    ]
-    if groups:
-        bags["items"] = {"anyOf": groups}
-    else:  # no figures in the text: no bag can be copied from it
+    groups = _bag_groups(text)
+    if not groups:  # no figures in the text: no bag can be copied from it
         bags.pop("items")
         bags["maxItems"] = 0
+        return schema
+    bags["items"] = {
+        "anyOf": [
+            {
+                "type": "object",
+                "properties": {
+                    "item": item,
+                    **{k: {"const": v} for k, v in zip(names, figures, strict=True)},
+                },
+                "required": ["item", *names],
+            }
+            for _, figures in groups
+        ]
+    }
+    # as ungrounded_bag reads a list: the next bag's length stands after this bag's height
+    bags[FOLLOWS] = [[j for j, (q, _) in enumerate(groups) if q >= p + 3] for p, _ in groups]
     return schema
 
 

@@ -1,0 +1,93 @@
+"""Ordered choices in a decoding schema, for decoders that take a grammar (llama.cpp's GBNF).
+
+JSON Schema can limit each item of an array to a set of alternatives (``items.anyOf``) but
+not make the next item depend on the one before. A schema built from an input sometimes
+knows that order: the bags of a passenger's text are copied in the order the text lists
+them, so once a bag is copied from one place, the next comes from further on. The
+extension keyword ``x-follows`` on such an array says it: ``x-follows[i]`` lists the
+alternatives (indices into ``items.anyOf``) that may come right after alternative ``i``.
+
+``gbnf_for(schema)`` turns a schema that uses it into a llama.cpp grammar (the rest of the
+schema converted by llama.cpp's own converter); ``without_extensions`` drops the keyword for
+a decoder that takes plain JSON Schema (it then enforces the alternatives, not the order).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+FOLLOWS = "x-follows"
+_SENTINEL = "__behaviorlab_sequence_{}__"
+
+
+def has_ordered_choice(schema: Any) -> bool:
+    if isinstance(schema, dict):
+        return FOLLOWS in schema or any(has_ordered_choice(v) for v in schema.values())
+    if isinstance(schema, list):
+        return any(has_ordered_choice(v) for v in schema)
+    return False
+
+
+def without_extensions(schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` without ``x-follows`` (plain JSON Schema, for servers that validate it)."""
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {k: walk(v) for k, v in node.items() if k != FOLLOWS}
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return node
+
+    return walk(schema)  # type: ignore[no-any-return]
+
+
+def gbnf_for(schema: dict[str, Any]) -> str:
+    """A llama.cpp grammar enforcing ``schema``, ``x-follows`` orders included."""
+    from llama_cpp.llama_grammar import SchemaConverter
+
+    schema = copy.deepcopy(schema)
+    sequences: list[dict[str, Any]] = []
+
+    def cut(node: Any) -> Any:
+        # each ordered array becomes a constant the converter turns into a literal rule;
+        # the literal is replaced by the sequence's own rules below
+        if isinstance(node, dict):
+            if FOLLOWS in node:
+                sequences.append(node)
+                return {"const": _SENTINEL.format(len(sequences) - 1)}
+            return {k: cut(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [cut(v) for v in node]
+        return node
+
+    schema = cut(schema)
+    conv = SchemaConverter(prop_order={}, allow_fetch=False, dotall=False, raw_pattern=False)
+    conv.visit(conv.resolve_refs(schema, "input"), "")
+    for k, seq in enumerate(sequences):
+        alternatives = seq.get("items", {}).get("anyOf")
+        follows = seq[FOLLOWS]
+        if not isinstance(alternatives, list) or len(follows) != len(alternatives):
+            raise ValueError(
+                f"{FOLLOWS} needs items.anyOf with one entry per alternative "
+                f"({len(follows)} entries for {len(alternatives or [])} alternatives)"
+            )
+        items = [conv.visit(alt, f"seq{k}-item{i}") for i, alt in enumerate(alternatives)]
+
+        def choice(indices: list[int], k: int = k, items: list[str] = items) -> str:
+            return " | ".join(f"{items[j]} seq{k}-after{j}" for j in indices)
+
+        for i, nxt in enumerate(follows):
+            bad = [j for j in nxt if not 0 <= j < len(alternatives)]
+            if bad:
+                raise ValueError(f"{FOLLOWS}[{i}] names alternatives that do not exist: {bad}")
+            more = f' | "," space ( {choice(nxt)} )' if nxt else ""
+            conv._add_rule(f"seq{k}-after{i}", f'"]" space{more}')
+        first = f" | {choice(list(range(len(alternatives))))}" if alternatives else ""
+        body = f'"[" space ( "]" space{first} )'
+        literal = conv._format_literal(json.dumps(_SENTINEL.format(k)))
+        for name, rule in conv._rules.items():
+            if literal in rule:
+                conv._rules[name] = rule.replace(literal, f"( {body} )")
+    return str(conv.format_grammar())

@@ -1,0 +1,50 @@
+"""Ordered choices (``x-follows``) in a decoding schema: llama.cpp grammar and plain schema."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from behaviorlab.models._grammar import FOLLOWS, gbnf_for, has_ordered_choice, without_extensions
+
+
+def _schema(follows: list[list[int]]) -> dict:
+    alts = [
+        {"type": "object", "properties": {"n": {"const": v}}, "required": ["n"]} for v in (7, 8, 9)
+    ]
+    seq = {"type": "array", "items": {"anyOf": alts}, FOLLOWS: follows}
+    return {
+        "type": "object",
+        "properties": {"name": {"type": "string"}, "xs": seq},
+        "required": ["name", "xs"],
+    }
+
+
+def test_the_grammar_lets_each_item_be_followed_only_by_the_alternatives_it_names():
+    g = gbnf_for(_schema([[1, 2], [2], []]))
+    rules = dict(line.split(" ::= ", 1) for line in g.splitlines())
+    assert re.findall(r"seq0-item(\d) seq0-after", rules["seq0-after0"]) == ["1", "2"]
+    assert re.findall(r"seq0-item(\d) seq0-after", rules["seq0-after1"]) == ["2"]
+    assert rules["seq0-after2"] == '"]" space'  # nothing may follow the last
+    # the list opens with any alternative, or closes empty; the sentinel left no trace
+    xs = next(r for n, r in rules.items() if r.startswith('( "[" space'))
+    assert re.findall(r"seq0-item(\d) seq0-after", xs) == ["0", "1", "2"] and '"]" space' in xs
+    assert "__behaviorlab" not in g
+    # the rest of the schema is llama.cpp's own conversion
+    assert rules["root"].startswith('"{" space') and "name-kv" in rules["root"]
+
+
+def test_plain_schema_keeps_the_alternatives_and_drops_the_order():
+    s = _schema([[1], [2], []])
+    assert has_ordered_choice(s) and not has_ordered_choice(without_extensions(s))
+    assert without_extensions(s)["properties"]["xs"]["items"] == s["properties"]["xs"]["items"]
+
+
+@pytest.mark.parametrize(
+    ("follows", "message"),
+    [([[1], []], "one entry per alternative"), ([[5], [], []], "do not exist: [5]")],
+)
+def test_a_malformed_order_is_named(follows, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        gbnf_for(_schema(follows))
