@@ -235,3 +235,19 @@ def test_ray_executor_lands_results_in_the_same_store(store_url):
     run = run_eval(cfg, st)
     assert len(run.results) == 6 and all(r.correct for r in run.results)
     assert all(st.trace_spans(r.trace_id) for r in run.results)
+
+
+def test_an_evaluation_begun_by_other_code_is_not_resumed(store_url):
+    st = Store(store_url)
+    cfg = EvalConfig(task="airline", agent="l0", options=ScenarioOptions(level=0, n=3))
+    first = run_eval(cfg, st)
+    assert first.ran == 3
+    # the same configuration left unfinished by another version of the code
+    old = first.record.model_copy(
+        update={"eval_id": "ev-old-code", "code_version": "0.0.1+0123456789", "status": "running"}
+    )
+    create_eval(st, old)
+    insert_result(st, first.results[0].model_copy(update={"eval_id": "ev-old-code"}))
+    again = run_eval(cfg, st)
+    assert again.record.eval_id != "ev-old-code" and again.resumed == 0 and again.ran == 3
+    assert len(load_results(st, "ev-old-code")) == 1  # left as it was, not finished by new code

@@ -84,14 +84,16 @@ def create_eval(store: Store, rec: EvalRecord) -> None:
         )
 
 
-def find_resumable(store: Store, config_hash: str) -> EvalRecord | None:
-    """The newest unfinished eval with exactly this configuration."""
-    q = (
-        select(s.evals)
-        .where(and_(s.evals.c.config_hash == config_hash, s.evals.c.status == "running"))
-        .order_by(s.evals.c.created_at.desc())
-        .limit(1)
-    )
+def find_resumable(
+    store: Store, config_hash: str, code_version: str | None = None
+) -> EvalRecord | None:
+    """The newest unfinished eval with exactly this configuration (and, given one, this code
+    version: an evaluation begun before the agent's code changed must not be finished by the
+    new code, its results would mix two agents under one id)."""
+    cond = and_(s.evals.c.config_hash == config_hash, s.evals.c.status == "running")
+    if code_version is not None:
+        cond = and_(cond, s.evals.c.code_version == code_version)
+    q = select(s.evals).where(cond).order_by(s.evals.c.created_at.desc()).limit(1)
     with store.engine.connect() as conn:
         row = conn.execute(q).mappings().first()
     return _eval(row) if row else None

@@ -218,7 +218,8 @@ def run_eval(
         raise ValueError(f"task {config.task!r} produced no scenarios for {config.options}")
     make = factory or agent_factory(task, config.agent, config.model, model_kwargs, config.options)
     chash = config.config_hash()
-    rec = find_resumable(store, chash) if resume else None
+    version = code_version()
+    rec = find_resumable(store, chash, version) if resume else None
     resumed = 0
     if rec is None:
         probe = make()
@@ -237,7 +238,7 @@ def run_eval(
             model=_model_label(config.model, config.agent in task.model_free_agents),
             config=cfg,
             config_hash=chash,
-            code_version=code_version(),
+            code_version=version,
             seed=config.seed,
             created_at=time.time(),
         )

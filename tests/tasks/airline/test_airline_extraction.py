@@ -5,8 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from behaviorlab.models import ScriptedModel, decoding_schema_for, json_schema_for
-from behaviorlab.models._grammar import FOLLOWS
+from behaviorlab.models import FOLLOWS, ScriptedModel, decoding_schema_for, json_schema_for
 from behaviorlab.tasks.airline import (
     ALL_TEMPLATES,
     AirlineExtraction,

@@ -25,7 +25,7 @@ from typing import Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
 
-from behaviorlab.models._grammar import FOLLOWS
+from behaviorlab.models import FOLLOWS
 from behaviorlab.tasks.airline._data import AirlineInfo, AirlineProblem, Bag
 from behaviorlab.tasks.airline._geo import UnknownCityError, region_of_route
 from behaviorlab.tasks.airline._rules import CABIN_CLASSES, CabinClass
