@@ -142,6 +142,7 @@ def extraction_for_cities(cities: tuple[str, ...]) -> type[AirlineExtraction]:
 # money is not a bag's figure: "$1,025.00", "US$90", "1,025 USD", "618 dollars"
 _MONEY = re.compile(r"(?:US\$|\$|USD)\s?[\d,]*\d(?:\.\d+)?|\d[\d,]*(?:\.\d+)?\s?(?:USD|dollars)")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_SEPARATOR_NOISE = re.compile(r"[A-Za-z\s]+")
 
 
 def _masked(text: str) -> str:
@@ -236,8 +237,12 @@ Figures = tuple[int, int, int, int]
 def _bag_groups(text: str) -> list[tuple[int, Figures]]:
     """Where each bag ``ungrounded_bag`` would accept could stand in ``text`` (the index of
     its length among the text's numbers) and its (length, width, height, weight): three
-    numbers in a row, the number just after or just before them as the weight, all on one
-    line, money left out; in the order the text writes them."""
+    numbers in a row written as one size (the same mark between length and width as between
+    width and height, words aside: "22 x 14 x 9", "18 by 12 by 9", "30,20,12", "length 22 in,
+    width 14 in, height 9 in"), the number just after or just before them as the weight, all
+    on one line, money left out; in the order the text writes them. The size rule keeps out
+    groups that straddle two bags ("9 in, 58 lbs] backpack; [38"): let through, the
+    fine-tuned SmolLM2 wrote such groups and they priced wrong fees."""
     masked = _masked(text)
     found = _numbers(masked)
     nums = [_value(m) for m in found]
@@ -245,10 +250,13 @@ def _bag_groups(text: str) -> list[tuple[int, Figures]]:
     def one_line(a: int, b: int) -> bool:
         return "\n" not in masked[found[a].start() : found[b].end()]
 
+    def sep(a: int) -> str:  # what stands between number a and the next, words left out
+        return _SEPARATOR_NOISE.sub("", masked[found[a].end() : found[a + 1].start()])
+
     groups: list[tuple[int, Figures]] = []
     for p in range(len(nums) - 2):
         length, width, height = nums[p : p + 3]
-        if length is None or width is None or height is None:
+        if length is None or width is None or height is None or sep(p) != sep(p + 1):
             continue
         for w in (p + 3, p - 1):
             weight = nums[w] if 0 <= w < len(nums) else None
