@@ -263,8 +263,11 @@ def test_l1_retries_a_copy_slip_with_the_reason_and_takes_the_corrected_bags() -
 def test_the_decoder_may_write_a_bag_only_as_a_number_group_of_its_text() -> None:
     groups = bag_candidates(RULEARENA_LIKE)
     assert (36, 17, 10, 51) in groups and (19, 14, 9, 7) in groups
-    # a group does not take its figures from two lines, and money is no figure
-    assert (14, 9, 7, 19) in groups and (14, 9, 7, 2) not in groups
+    # money is no figure
+    # a group is written as one size: none straddles two figures of a line ("14 x 9 inches, 7")
+    assert not any(g[:3] == (14, 9, 7) for g in groups)
+    assert (22, 14, 9, 10) in bag_candidates("length 22 in, width 14 in, height 9 in, 10 lb")
+    assert bag_candidates("a box of 10 x 12 x 14 in\n20 lbs") == []  # on one line
     assert all(630 not in g for g in groups)
     cities = ("Athens", "Minneapolis")
     narrowed = extraction_for_text(RULEARENA_LIKE, cities)
