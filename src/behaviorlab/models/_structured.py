@@ -25,7 +25,8 @@ def json_schema_for(output_type: Any) -> dict[str, Any]:
 
 def decoding_schema_for(output_type: Any) -> dict[str, Any]:
     """The schema a constraining decoder enforces: ``json_schema_for(output_type)``, narrowed
-    by the type's ``decoding_schema(schema)`` classmethod where it has one.
+    by the type's ``decoding_schema(schema)`` where it has one (it gets a fresh copy to
+    narrow, never the schema a prompt spells out).
 
     A type built from its input can so allow the decoder only values the input holds (a
     bag's figures among the number groups the text writes) without those values reaching

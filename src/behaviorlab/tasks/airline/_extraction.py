@@ -159,13 +159,15 @@ def _value(m: re.Match[str]) -> int | None:
     return int(m.group()) if m.group().isdigit() else None  # a decimal is never a bag figure
 
 
+def _beside(p: int, n: int) -> list[int]:
+    """Where a weight may stand by the size that starts at number ``p`` of ``n``: just after
+    it, else just before."""
+    return [w for w in (p + 3, p - 1) if 0 <= w < n]
+
+
 def _weight_beside(nums: list[int | None], p: int, weight: int) -> int | None:
     """Where ``weight`` stands next to the size that starts at ``p`` (after it, else before)."""
-    if p + 3 < len(nums) and nums[p + 3] == weight:
-        return p + 3
-    if p > 0 and nums[p - 1] == weight:
-        return p - 1
-    return None
+    return next((w for w in _beside(p, len(nums)) if nums[w] == weight), None)
 
 
 def ungrounded_bag(bags: list[CheckedBag], text: str) -> str | None:
@@ -258,8 +260,8 @@ def _bag_groups(text: str) -> list[tuple[int, Figures]]:
         length, width, height = nums[p : p + 3]
         if length is None or width is None or height is None or sep(p) != sep(p + 1):
             continue
-        for w in (p + 3, p - 1):
-            weight = nums[w] if 0 <= w < len(nums) else None
+        for w in _beside(p, len(nums)):
+            weight = nums[w]
             if weight is not None and one_line(min(p, w), max(p + 2, w)):
                 groups.append((p, (length, width, height, weight)))
     return groups
@@ -308,10 +310,11 @@ def extraction_for_text(
 
     ``narrow_bags``: a decoder that enforces the schema may write a bag's four figures only
     as one of the number groups the text holds (``bag_candidates``; the cities' narrowing,
-    for bags), so a bag's width can no longer come from another line than its length. The
-    model still chooses which groups are bags, and in what order; the check above judges
-    that. Only the decoder sees the groups (``decoding_schema``): a prompt that spells the
-    schema out does not grow with the text.
+    for bags), so a bag's width can no longer come from another line than its length, and
+    each bag from further on in the text than the one before (``x-follows``). The model
+    still chooses which groups are bags; the check above judges that (a bag left out, one
+    too few). Only the decoder sees the groups (``decoding_schema``): a prompt that spells
+    the schema out does not grow with the text.
     """
     base = extraction_for_cities(cities)
 
