@@ -1,4 +1,5 @@
-"""Ordered choices (``x-follows``) in a decoding schema: llama.cpp grammar and plain schema."""
+"""Ordered choices (``x-follows``, ``x-first``) in a decoding schema: llama.cpp grammar, plain
+schema."""
 
 from __future__ import annotations
 
@@ -6,14 +7,22 @@ import re
 
 import pytest
 
-from behaviorlab.models._grammar import FOLLOWS, gbnf_for, has_ordered_choice, without_extensions
+from behaviorlab.models._grammar import (
+    FIRST,
+    FOLLOWS,
+    gbnf_for,
+    has_ordered_choice,
+    without_extensions,
+)
 
 
-def _schema(follows: list[list[int]]) -> dict:
+def _schema(follows: list[list[int]], first: list[int] | None = None) -> dict:
     alts = [
         {"type": "object", "properties": {"n": {"const": v}}, "required": ["n"]} for v in (7, 8, 9)
     ]
     seq = {"type": "array", "items": {"anyOf": alts}, FOLLOWS: follows}
+    if first is not None:
+        seq[FIRST] = first
     return {
         "type": "object",
         "properties": {"name": {"type": "string"}, "xs": seq},
@@ -35,9 +44,25 @@ def test_the_grammar_lets_each_item_be_followed_only_by_the_alternatives_it_name
     assert rules["root"].startswith('"{" space') and "name-kv" in rules["root"]
 
 
+def test_the_grammar_opens_the_list_only_with_the_alternatives_x_first_names():
+    g = gbnf_for(_schema([[1, 2], [2], []], first=[0, 1]))
+    rules = dict(line.split(" ::= ", 1) for line in g.splitlines())
+    xs = next(r for n, r in rules.items() if r.startswith('( "[" space'))
+    assert re.findall(r"seq0-item(\d) seq0-after", xs) == ["0", "1"] and '"]" space' in xs
+    # no first alternative: the list may only be empty
+    empty = dict(
+        line.split(" ::= ", 1) for line in gbnf_for(_schema([[], [], []], first=[])).splitlines()
+    )
+    assert (
+        next(r for r in empty.values() if r.startswith('( "[" space'))
+        == '( "[" space ( "]" space ) )'
+    )
+
+
 def test_plain_schema_keeps_the_alternatives_and_drops_the_order():
-    s = _schema([[1], [2], []])
+    s = _schema([[1], [2], []], first=[0])
     assert has_ordered_choice(s) and not has_ordered_choice(without_extensions(s))
+    assert FIRST not in str(without_extensions(s))
     assert without_extensions(s)["properties"]["xs"]["items"] == s["properties"]["xs"]["items"]
 
 
@@ -48,3 +73,7 @@ def test_plain_schema_keeps_the_alternatives_and_drops_the_order():
 def test_a_malformed_order_is_named(follows, message):
     with pytest.raises(ValueError, match=re.escape(message)):
         gbnf_for(_schema(follows))
+    with pytest.raises(
+        ValueError, match=re.escape("x-first names alternatives that do not exist: [3]")
+    ):
+        gbnf_for(_schema([[], [], []], first=[3]))

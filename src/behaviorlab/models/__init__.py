@@ -2,7 +2,7 @@
 
 from behaviorlab.models._base import Model
 from behaviorlab.models._errors import MissingDependencyError, ModelError, StructuredOutputError
-from behaviorlab.models._grammar import FOLLOWS
+from behaviorlab.models._grammar import FIRST, FOLLOWS
 from behaviorlab.models._llamacpp import LlamaCppModel, packaged_gguf
 from behaviorlab.models._openai import OpenAIModel
 from behaviorlab.models._pricing import DEFAULT_PRICES, Price, PriceTable
@@ -30,6 +30,7 @@ __all__ = [
     "ALIASES",
     "DEFAULT_MODEL",
     "DEFAULT_PRICES",
+    "FIRST",
     "FOLLOWS",
     "Completion",
     "GenerationConfig",

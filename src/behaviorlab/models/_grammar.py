@@ -5,7 +5,8 @@ not make the next item depend on the one before. A schema built from an input so
 knows that order: the bags of a passenger's text are copied in the order the text lists
 them, so once a bag is copied from one place, the next comes from further on. The
 extension keyword ``x-follows`` on such an array says it: ``x-follows[i]`` lists the
-alternatives (indices into ``items.anyOf``) that may come right after alternative ``i``.
+alternatives (indices into ``items.anyOf``) that may come right after alternative ``i``;
+``x-first`` (optional, beside it) lists those that may come first (default: any).
 
 ``gbnf_for(schema)`` turns a schema that uses it into a llama.cpp grammar (the rest of the
 schema converted by llama.cpp's own converter); ``without_extensions`` drops the keyword for
@@ -19,6 +20,8 @@ import json
 from typing import Any
 
 FOLLOWS = "x-follows"
+FIRST = "x-first"
+_EXTENSIONS = (FOLLOWS, FIRST)
 _SENTINEL = "__behaviorlab_sequence_{}__"
 
 
@@ -31,11 +34,12 @@ def has_ordered_choice(schema: Any) -> bool:
 
 
 def without_extensions(schema: dict[str, Any]) -> dict[str, Any]:
-    """``schema`` without ``x-follows`` (plain JSON Schema, for servers that validate it)."""
+    """``schema`` without ``x-follows`` and ``x-first`` (plain JSON Schema, for servers that
+    validate it)."""
 
     def walk(node: Any) -> Any:
         if isinstance(node, dict):
-            return {k: walk(v) for k, v in node.items() if k != FOLLOWS}
+            return {k: walk(v) for k, v in node.items() if k not in _EXTENSIONS}
         if isinstance(node, list):
             return [walk(v) for v in node]
         return node
@@ -44,7 +48,7 @@ def without_extensions(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def gbnf_for(schema: dict[str, Any]) -> str:
-    """A llama.cpp grammar enforcing ``schema``, ``x-follows`` orders included."""
+    """A llama.cpp grammar enforcing ``schema``, ``x-follows`` and ``x-first`` orders included."""
     from llama_cpp.llama_grammar import SchemaConverter
 
     schema = copy.deepcopy(schema)
@@ -84,7 +88,11 @@ def gbnf_for(schema: dict[str, Any]) -> str:
                 raise ValueError(f"{FOLLOWS}[{i}] names alternatives that do not exist: {bad}")
             more = f' | "," space ( {choice(nxt)} )' if nxt else ""
             conv._add_rule(f"seq{k}-after{i}", f'"]" space{more}')
-        first = f" | {choice(list(range(len(alternatives))))}" if alternatives else ""
+        starts = seq.get(FIRST, list(range(len(alternatives))))
+        bad = [j for j in starts if not 0 <= j < len(alternatives)]
+        if bad:
+            raise ValueError(f"{FIRST} names alternatives that do not exist: {bad}")
+        first = f" | {choice(starts)}" if starts else ""
         body = f'"[" space ( "]" space{first} )'
         literal = conv._format_literal(json.dumps(_SENTINEL.format(k)))
         for name, rule in conv._rules.items():

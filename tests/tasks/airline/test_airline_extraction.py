@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from behaviorlab.models import FOLLOWS, ScriptedModel, decoding_schema_for, json_schema_for
+from behaviorlab.models import FIRST, FOLLOWS, ScriptedModel, decoding_schema_for, json_schema_for
 from behaviorlab.tasks.airline import (
     ALL_TEMPLATES,
     AirlineExtraction,
@@ -186,9 +186,26 @@ def test_every_phrasings_target_is_grounded_in_its_text(rulearena_dir: Path) -> 
     for p in problems:
         bags = target_for(p).checked_bags
         assert ungrounded_bag(bags, p.prompt) is None, p.id
-        # and the decoder's narrowing leaves every right bag writable
-        groups = set(bag_candidates(p.prompt))
-        assert {(b.length, b.width, b.height, b.weight) for b in bags} <= groups, p.id
+        # and the decoder's narrowing leaves the right bags writable, in their order
+        decoding = decoding_schema_for(extraction_for_text(p.prompt, ("x",)))
+        assert _writable(bags, decoding["properties"]["checked_bags"]), p.id
+
+
+def _writable(bags: list[CheckedBag], schema: dict) -> bool:
+    """Whether a narrowed ``checked_bags`` schema lets a decoder write ``bags`` in this order
+    (its alternatives, ``x-first`` and ``x-follows`` read as the grammar reads them)."""
+    if not bags:
+        return True
+    alts = [
+        tuple(a["properties"][k]["const"] for k in ("length", "width", "height", "weight"))
+        for a in schema.get("items", {}).get("anyOf", [])
+    ]
+    states = set(schema[FIRST]) if alts else set()
+    for n, b in enumerate(bags):
+        if n:
+            states = {j for i in states for j in schema[FOLLOWS][i]}
+        states = {i for i in states if alts[i] == (b.length, b.width, b.height, b.weight)}
+    return bool(states)
 
 
 RULEARENA_LIKE = """Daniel is a Basic Economy Class passenger flying from Athens to Minneapolis with the following items:
@@ -268,6 +285,9 @@ def test_the_decoder_may_write_a_bag_only_as_a_number_group_of_its_text() -> Non
     assert not any(g[:3] == (14, 9, 7) for g in groups)
     assert (22, 14, 9, 10) in bag_candidates("length 22 in, width 14 in, height 9 in, 10 lb")
     assert bag_candidates("a box of 10 x 12 x 14 in\n20 lbs") == []  # on one line
+    # words other than a dimension's name are a mark: the weight before the size is no length
+    weighing = "a backpack weighing 11 pounds and measuring 18 by 12 by 9 inches; a box weighing"
+    assert set(bag_candidates(weighing + " 56 pounds")) == {(18, 12, 9, 11), (18, 12, 9, 56)}
     assert all(630 not in g for g in groups)
     cities = ("Athens", "Minneapolis")
     narrowed = extraction_for_text(RULEARENA_LIKE, cities)
@@ -282,6 +302,17 @@ def test_the_decoder_may_write_a_bag_only_as_a_number_group_of_its_text() -> Non
     first, second = written.index((19, 14, 9, 7)), written.index((36, 17, 10, 51))
     assert second in bags[FOLLOWS][first] and first not in bags[FOLLOWS][second]
     assert all(j > i for i, nxt in enumerate(bags[FOLLOWS]) for j in nxt)
+    # the text's items one after the other, the carry-on first or not: no bag skipped
+    lines = [(19, 14, 9, 7), (36, 17, 10, 51), (36, 19, 9, 52), (36, 16, 13, 65)]
+    assert _writable(_bags(*lines[1:]), bags) and _writable(_bags(*lines), bags)
+    assert _writable(_bags(*lines[1:3]), bags)  # where the list ends is the model's (checked)
+    assert not _writable(_bags(lines[1], lines[3]), bags)  # line 3 skipped
+    assert not _writable(_bags(*lines[2:]), bags)  # starts at the third item
+    assert not _writable(_bags(lines[2], lines[1]), bags)  # out of order
+    # and in one layout: a weight before its size is not followed by one after it
+    before = bag_candidates(RULEARENA_LIKE)
+    assert (36, 17, 10, 2) in before  # "2. A backpack: 36 x 17 x 10" reads weight-first too
+    assert not _writable(_bags((36, 17, 10, 2), lines[2]), bags)
     # the schema a prompt spells out is the unnarrowed one, so it does not grow with the text
     free = extraction_for_text(RULEARENA_LIKE, cities, narrow_bags=False)
     assert json_schema_for(narrowed) == json_schema_for(free) == decoding_schema_for(free)

@@ -106,6 +106,8 @@ def test_llamacpp_decoder_writes_bags_only_as_the_texts_number_groups_in_order()
     # and in the text's order: each bag from further on than the one before
     at = -3
     for figures in written:
-        later = next((p for p, g in _bag_groups(text) if g == figures and p >= at + 3), None)
+        later = next(
+            (g.at for g in _bag_groups(text) if g.figures == figures and g.at >= at + 3), None
+        )
         assert later is not None, raw
         at = later
