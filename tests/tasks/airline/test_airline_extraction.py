@@ -288,6 +288,11 @@ def test_the_decoder_may_write_a_bag_only_as_a_number_group_of_its_text() -> Non
     # words other than a dimension's name are a mark: the weight before the size is no length
     weighing = "a backpack weighing 11 pounds and measuring 18 by 12 by 9 inches; a box weighing"
     assert set(bag_candidates(weighing + " 56 pounds")) == {(18, 12, 9, 11), (18, 12, 9, 56)}
+    # and read weight-first throughout, since read weight-after the last bag has no weight
+    weighing += " 56 pounds and measuring 46 by 23 by 22 inches."
+    shifted = decoding_schema_for(extraction_for_text(weighing, ("x",)))["properties"]
+    assert _writable(_bags((46, 23, 22, 56)), shifted["checked_bags"])
+    assert not _writable(_bags((18, 12, 9, 56)), shifted["checked_bags"])
     assert all(630 not in g for g in groups)
     cities = ("Athens", "Minneapolis")
     narrowed = extraction_for_text(RULEARENA_LIKE, cities)
@@ -304,7 +309,8 @@ def test_the_decoder_may_write_a_bag_only_as_a_number_group_of_its_text() -> Non
     assert all(j > i for i, nxt in enumerate(bags[FOLLOWS]) for j in nxt)
     # the text's items one after the other, the carry-on first or not: no bag skipped
     lines = [(19, 14, 9, 7), (36, 17, 10, 51), (36, 19, 9, 52), (36, 16, 13, 65)]
-    assert _writable(_bags(*lines[1:]), bags) and _writable(_bags(*lines), bags)
+    assert _writable(_bags(*lines[1:]), bags) and _writable(_bags(*lines[:3]), bags)
+    assert not _writable(_bags(*lines), bags)  # every item, the carry-on among them
     assert _writable(_bags(*lines[1:3]), bags)  # where the list ends is the model's (checked)
     assert not _writable(_bags(lines[1], lines[3]), bags)  # line 3 skipped
     assert not _writable(_bags(*lines[2:]), bags)  # starts at the third item
