@@ -196,17 +196,15 @@ def _writable(bags: list[CheckedBag], schema: dict) -> bool:
     (its alternatives, ``x-first`` and ``x-follows`` read as the grammar reads them)."""
     if not bags:
         return True
-    alts = [a["properties"] for a in schema.get("items", {}).get("anyOf", [])]
-
-    def fits(alt: dict, b: CheckedBag) -> bool:
-        consts = {k: v["const"] for k, v in alt.items() if "const" in v}
-        return all(getattr(b, k) == v for k, v in consts.items()) and len(consts) >= 4
-
+    alts = [
+        tuple(a["properties"][k]["const"] for k in ("length", "width", "height", "weight"))
+        for a in schema.get("items", {}).get("anyOf", [])
+    ]
     states = set(schema[FIRST]) if alts else set()
     for n, b in enumerate(bags):
         if n:
             states = {j for i in states for j in schema[FOLLOWS][i]}
-        states = {i for i in states if fits(alts[i], b)}
+        states = {i for i in states if alts[i] == (b.length, b.width, b.height, b.weight)}
     return bool(states)
 
 
@@ -219,10 +217,10 @@ RULEARENA_LIKE = """Daniel is a Basic Economy Class passenger flying from Athens
 Daniel's flight ticket is $630."""
 
 
-def _bags(*figures: tuple[int, int, int, int], start: int = 2) -> list[CheckedBag]:
+def _bags(*figures: tuple[int, int, int, int]) -> list[CheckedBag]:
     return [
         CheckedBag(item=n, length=a, width=b, height=c, weight=w)
-        for n, (a, b, c, w) in enumerate(figures, start=start)
+        for n, (a, b, c, w) in enumerate(figures, start=2)
     ]
 
 
@@ -311,10 +309,8 @@ def test_the_decoder_may_write_a_bag_only_as_a_number_group_of_its_text() -> Non
     assert all(j > i for i, nxt in enumerate(bags[FOLLOWS]) for j in nxt)
     # the text's items one after the other, the carry-on first or not: no bag skipped
     lines = [(19, 14, 9, 7), (36, 17, 10, 51), (36, 19, 9, 52), (36, 16, 13, 65)]
-    assert _writable(_bags(*lines[1:]), bags) and _writable(_bags(*lines[:3], start=1), bags)
-    assert not _writable(_bags(*lines, start=1), bags)  # every item, the carry-on among them
-    # the text numbers its lines: a bag bears its line's number ("item": 2 is line 2's bag)
-    assert not _writable(_bags(*lines[:3]), bags)
+    assert _writable(_bags(*lines[1:]), bags) and _writable(_bags(*lines[:3]), bags)
+    assert not _writable(_bags(*lines), bags)  # every item, the carry-on among them
     assert _writable(_bags(*lines[1:3]), bags)  # where the list ends is the model's (checked)
     assert not _writable(_bags(lines[1], lines[3]), bags)  # line 3 skipped
     assert not _writable(_bags(*lines[2:]), bags)  # starts at the third item

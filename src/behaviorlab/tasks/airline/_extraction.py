@@ -249,8 +249,6 @@ class _Group(NamedTuple):
     start: int
     end: int
     weight_after: bool
-    #: the whole number just before the group on its line ("2. A backpack: 36 x ...", "2,box,")
-    label: int | None = None
 
 
 def _bag_groups(text: str) -> list[_Group]:
@@ -282,8 +280,7 @@ def _bag_groups(text: str) -> list[_Group]:
             weight = nums[w]
             lo, hi = min(p, w), max(p + 2, w)
             if weight is not None and one_line(lo, hi):
-                label = nums[lo - 1] if lo and one_line(lo - 1, lo) else None
-                groups.append(_Group((length, width, height, weight), p, lo, hi, w > p, label))
+                groups.append(_Group((length, width, height, weight), p, lo, hi, w > p))
     return groups
 
 
@@ -303,44 +300,23 @@ def _items_before(g: _Group, groups: list[_Group]) -> int:
     return count
 
 
-def _numbering(kept: list[tuple[_Group, int]], last: int) -> int | None:
-    """How a numbered list's numbers stand to its items' places (number = place + offset),
-    or None where the text numbers nothing: every item bears its number, save one at the
-    start or end (a carry-on listed apart from numbered checked bags)."""
-    labels: dict[int, set[int]] = {}
-    for g, k in kept:
-        if g.label is not None:
-            labels.setdefault(k, set()).add(g.label - k)
-    unnumbered = [k for k in range(last + 1) if k not in labels]
-    if last < 1 or len(unnumbered) > 1 or any(k not in (0, last) for k in unnumbered):
-        return None
-    common = set.intersection(*labels.values()) & {0, 1}
-    return min(common) if common else None
-
-
-def _bag_order(
-    groups: list[_Group],
-) -> tuple[list[tuple[_Group, int | None]], list[int], list[list[int]]]:
-    """The alternatives a checked bag is written as (a group, and the item number it must
-    bear where the text numbers its lines), which may come first, and which may follow each:
-    the text's items copied one after the other, none left out, the carry-on (one of them)
-    not copied.
+def _bag_order(groups: list[_Group]) -> tuple[list[_Group], list[int], list[list[int]]]:
+    """The alternatives a checked bag is written as, which may come first, and which may
+    follow each: the text's items copied one after the other, none left out, the carry-on
+    (one of them) not copied.
 
     A group may follow another only if it stands after it, with no whole group between them
     (that would be a bag skipped), and with its weight on the same side (the checked bags of
-    a text keep one layout); a side whose groups stand at fewer of the same items is left
-    out (read with the weight after the size, "weighing 11 pounds and measuring 18 by 12 by
-    9 inches; ... weighing 56" gives each bag the next one's weight and leaves the last bag
-    without one). The first bag is the first item or the second (the carry-on first), and
-    the list stops before the last item if it began at the first (the carry-on last): every
-    problem of the task lists its carry-on among its items, so no text has as many checked
-    bags as items. Each group is therefore an alternative twice, once for a list begun at
-    the first item and once for one begun at the second. In a numbered list
-    (``_numbering``) a bag's item number is its line's own, so the number the model writes
-    first picks the line. Measured on a fine-tuned SmolLM2 whose grammar let any later group
-    follow: 11 of its 16 misses on 60 held-out problems were bags skipped in long lists;
-    with the order alone, its 3 wrong fees were the carry-on copied as a bag (in a CSV list,
-    "item": 2 written with row 1's figures) or each bag given the next one's weight.
+    a text keep one layout); a side whose groups stand at fewer of the same items is left out (read with
+    the weight after the size, "weighing 11 pounds and measuring 18 by 12 by 9 inches; ...
+    weighing 56" gives each bag the next one's weight and leaves the last bag without one). The first bag is the first item or
+    the second (the carry-on first), and the list stops before the last item if it began at
+    the first (the carry-on last): every problem of the task lists its carry-on among its
+    items, so no text has as many checked bags as items. Each group is therefore an
+    alternative twice, once for a list begun at the first item and once for one begun at the
+    second. Measured on a fine-tuned SmolLM2 whose grammar let any later group follow: 11 of
+    its 16 misses on 60 held-out problems were bags skipped in long lists; with the order
+    alone, 2 of its 3 wrong fees were every item copied, the carry-on with them.
     """
     items = {
         side: {_items_before(g, groups) for g in groups if g.weight_after == side}
@@ -350,9 +326,6 @@ def _bag_order(
     place = [_items_before(g, groups) for g in groups]
     last = max(place, default=0)
     kept = list(zip(groups, place, strict=True))
-    offset = _numbering(kept, last)
-    if offset is not None:  # a numbered list: each line's figures under its own number only
-        kept = [(g, k) for g, k in kept if g.label is None or g.label == k + offset]
     # a list begun at the first item (carry-on last) ends before the last item; one begun at
     # the second may run to the end
     alts = [(g, k, 0) for g, k in kept if k < last] + [(g, k, 1) for g, k in kept if k >= 1]
@@ -372,8 +345,7 @@ def _bag_order(
         for f, _, fs in alts
     ]
     first = [j for j, (_, k, s) in enumerate(alts) if k == s]
-    numbers = [g.label if offset is not None else None for g, _, _ in alts]
-    return list(zip([g for g, _, _ in alts], numbers, strict=True)), first, follows
+    return [g for g, _, _ in alts], first, follows
 
 
 def _narrow_bags(schema: dict[str, Any], text: str) -> dict[str, Any]:
@@ -393,12 +365,12 @@ def _narrow_bags(schema: dict[str, Any], text: str) -> dict[str, Any]:
             {
                 "type": "object",
                 "properties": {
-                    "item": item if number is None else {"const": number},
+                    "item": item,
                     **{k: {"const": v} for k, v in zip(names, g.figures, strict=True)},
                 },
                 "required": ["item", *names],
             }
-            for g, number in groups
+            for g in groups
         ]
     }
     bags[FIRST], bags[FOLLOWS] = first, follows
