@@ -217,10 +217,10 @@ RULEARENA_LIKE = """Daniel is a Basic Economy Class passenger flying from Athens
 Daniel's flight ticket is $630."""
 
 
-def _bags(*figures: tuple[int, int, int, int]) -> list[CheckedBag]:
+def _bags(*figures: tuple[int, int, int, int], start: int = 2) -> list[CheckedBag]:
     return [
         CheckedBag(item=n, length=a, width=b, height=c, weight=w)
-        for n, (a, b, c, w) in enumerate(figures, start=2)
+        for n, (a, b, c, w) in enumerate(figures, start=start)
     ]
 
 
@@ -254,6 +254,33 @@ def test_ungrounded_bag_names_the_bag_copied_from_the_wrong_line() -> None:
     # the weight may stand before the size
     assert ungrounded_bag(_bags((5, 6, 7, 40)), "a box weighing 40 lbs, 5 x 6 x 7 in") is None
     assert ungrounded_bag(_bags((5, 6, 7, 41)), "a box weighing 40 lbs, 5 x 6 x 7 in") is not None
+
+
+def test_a_bag_the_text_names_the_carry_on_is_never_copied() -> None:
+    last = """Checked luggage for Mia (Main Cabin class, Boston to Chicago):
+1. luggage box: 39x17x12 in, 57 lbs
+2. backpack: 45x11x11 in, 58 lbs
+3. backpack: 42x17x10 in, 58 lbs
+Carry-on: a backpack, 19x11x6 in, 9 lbs.
+Ticket price: 212 USD."""
+    bags = decoding_schema_for(extraction_for_text(last, ("x",)))["properties"]["checked_bags"]
+    lines = [(39, 17, 12, 57), (45, 11, 11, 58), (42, 17, 10, 58), (19, 11, 6, 9)]
+    assert _writable(_bags(*lines[:3], start=1), bags)
+    assert not _writable(_bags(*lines[1:]), bags)  # line 1 left out, the carry-on copied
+    assert not _writable(_bags(*lines[1:3]), bags)  # the list must begin at line 1
+    # named first, it can't open the list; "Main Cabin" (a class) names nothing
+    first = (
+        "Mia (main cabin) flies from Boston to Chicago; ticket $842. Items, carry-on first: a "
+        "backpack weighing 11 pounds and measuring 18 by 12 by 9 inches; a box weighing 56 "
+        "pounds and measuring 46 by 23 by 22 inches; a box weighing 63 pounds and measuring 35 "
+        "by 20 by 14 inches."
+    )
+    bags = decoding_schema_for(extraction_for_text(first, ("x",)))["properties"]["checked_bags"]
+    assert _writable(_bags((46, 23, 22, 56), (35, 20, 14, 63)), bags)
+    assert not _writable(_bags((18, 12, 9, 11), (46, 23, 22, 56)), bags)
+    unnamed = first.replace("Items, carry-on first:", "Items:")
+    bags = decoding_schema_for(extraction_for_text(unnamed, ("x",)))["properties"]["checked_bags"]
+    assert _writable(_bags((18, 12, 9, 11), (46, 23, 22, 56)), bags)  # the model's choice
 
 
 def test_l1_retries_a_copy_slip_with_the_reason_and_takes_the_corrected_bags() -> None:
