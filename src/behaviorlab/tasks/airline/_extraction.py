@@ -321,20 +321,21 @@ def _bag_order(groups: list[_Group]) -> tuple[list[_Group], list[int], list[list
 
     A group may follow another only if it stands after it, with no whole group between them
     (that would be a bag skipped), and with its weight on the same side (the checked bags of
-    a text keep one layout); a side whose groups stand at fewer of the same items is left out (read with
-    the weight after the size, "weighing 11 pounds and measuring 18 by 12 by 9 inches; ...
-    weighing 56" gives each bag the next one's weight and leaves the last bag without one). The first bag is the first item or
-    the second (the carry-on first), and the list stops before the last item if it began at
-    the first (the carry-on last): every problem of the task lists its carry-on among its
-    items, so no text has as many checked bags as items. Each group is therefore an
-    alternative twice, once for a list begun at the first item and once for one begun at the
-    second. Where the text names one item the carry-on (``_Group.named_carry_on``: the
-    words just before it, on its line), that item is left out and every other one is copied,
-    from the first: the model chose the wrong end in texts that said so (wrong fees for "Items,
-    carry-on first: ..." and for a "Carry-on (stays in the cabin): ..." line after the
-    checked bags). Measured on a fine-tuned SmolLM2 whose grammar let any later group follow: 11 of
-    its 16 misses on 60 held-out problems were bags skipped in long lists; with the order
-    alone, 2 of its 3 wrong fees were every item copied, the carry-on with them.
+    a text keep one layout); a side whose groups stand at fewer of the same items is left
+    out (read with the weight after the size, "weighing 11 pounds and measuring 18 by 12 by
+    9 inches; ... weighing 56" gives each bag the next one's weight and leaves the last bag
+    without one). The first bag is the first item or the second (the carry-on first), and
+    the list stops before the last item if it began at the first (the carry-on last): every
+    problem of the task lists its carry-on among its items, so no text has as many checked
+    bags as items. Each group is therefore an alternative twice, once for a list begun at
+    the first item and once for one begun at the second. Where the text names one item the
+    carry-on (``_Group.named_carry_on``: the words just before it, on its line), that item
+    is left out and every other one is copied, from the first: the model chose the wrong
+    end in texts that said which it was ("Items, carry-on first: ...", a "Carry-on (stays in
+    the cabin): ..." line after the checked bags). Measured on a fine-tuned SmolLM2 whose
+    grammar let any later group follow: 11 of its 16 misses on 60 held-out problems were
+    bags skipped in long lists; with the order alone, 2 of its 3 wrong fees were every item
+    copied, the carry-on with them.
     """
     items = {
         side: {_items_before(g, groups) for g in groups if g.weight_after == side}
