@@ -10,19 +10,24 @@ import pytest
 from behaviorlab.models._grammar import (
     FIRST,
     FOLLOWS,
+    LAST,
     gbnf_for,
     has_ordered_choice,
     without_extensions,
 )
 
 
-def _schema(follows: list[list[int]], first: list[int] | None = None) -> dict:
+def _schema(
+    follows: list[list[int]], first: list[int] | None = None, last: list[int] | None = None
+) -> dict:
     alts = [
         {"type": "object", "properties": {"n": {"const": v}}, "required": ["n"]} for v in (7, 8, 9)
     ]
     seq = {"type": "array", "items": {"anyOf": alts}, FOLLOWS: follows}
     if first is not None:
         seq[FIRST] = first
+    if last is not None:
+        seq[LAST] = last
     return {
         "type": "object",
         "properties": {"name": {"type": "string"}, "xs": seq},
@@ -59,10 +64,20 @@ def test_the_grammar_opens_the_list_only_with_the_alternatives_x_first_names():
     )
 
 
+def test_the_grammar_closes_the_list_only_after_the_alternatives_x_last_names():
+    g = gbnf_for(_schema([[1, 2], [2], []], last=[2]))
+    rules = dict(line.split(" ::= ", 1) for line in g.splitlines())
+    assert '"]"' not in rules["seq0-after0"] and '"]"' not in rules["seq0-after1"]
+    assert rules["seq0-after2"] == '"]" space'
+    # and the list is never empty
+    xs = next(r for n, r in rules.items() if r.startswith('( "[" space'))
+    assert '( "]" space' not in xs and "seq0-item0" in xs
+
+
 def test_plain_schema_keeps_the_alternatives_and_drops_the_order():
-    s = _schema([[1], [2], []], first=[0])
+    s = _schema([[1], [2], []], first=[0], last=[2])
     assert has_ordered_choice(s) and not has_ordered_choice(without_extensions(s))
-    assert FIRST not in str(without_extensions(s))
+    assert FIRST not in str(without_extensions(s)) and LAST not in str(without_extensions(s))
     assert without_extensions(s)["properties"]["xs"]["items"] == s["properties"]["xs"]["items"]
 
 

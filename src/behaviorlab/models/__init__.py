@@ -2,7 +2,7 @@
 
 from behaviorlab.models._base import Model
 from behaviorlab.models._errors import MissingDependencyError, ModelError, StructuredOutputError
-from behaviorlab.models._grammar import FIRST, FOLLOWS
+from behaviorlab.models._grammar import FIRST, FOLLOWS, LAST
 from behaviorlab.models._llamacpp import LlamaCppModel, packaged_gguf
 from behaviorlab.models._openai import OpenAIModel
 from behaviorlab.models._pricing import DEFAULT_PRICES, Price, PriceTable
@@ -32,6 +32,7 @@ __all__ = [
     "DEFAULT_PRICES",
     "FIRST",
     "FOLLOWS",
+    "LAST",
     "Completion",
     "GenerationConfig",
     "LlamaCppModel",

@@ -6,7 +6,9 @@ knows that order: the bags of a passenger's text are copied in the order the tex
 them, so once a bag is copied from one place, the next comes from further on. The
 extension keyword ``x-follows`` on such an array says it: ``x-follows[i]`` lists the
 alternatives (indices into ``items.anyOf``) that may come right after alternative ``i``;
-``x-first`` (optional, beside it) lists those that may come first (default: any).
+``x-first`` (optional, beside it) lists those that may come first (default: any), and
+``x-last`` (optional) those after which the array may close (default: any; with it, the array
+is never empty).
 
 ``gbnf_for(schema)`` turns a schema that uses it into a llama.cpp grammar (the rest of the
 schema converted by llama.cpp's own converter); ``without_extensions`` drops the keyword for
@@ -21,7 +23,8 @@ from typing import Any
 
 FOLLOWS = "x-follows"
 FIRST = "x-first"
-_EXTENSIONS = (FOLLOWS, FIRST)
+LAST = "x-last"
+_EXTENSIONS = (FOLLOWS, FIRST, LAST)
 _SENTINEL = "__behaviorlab_sequence_{}__"
 
 
@@ -34,8 +37,8 @@ def has_ordered_choice(schema: Any) -> bool:
 
 
 def without_extensions(schema: dict[str, Any]) -> dict[str, Any]:
-    """``schema`` without ``x-follows`` and ``x-first`` (plain JSON Schema, for servers that
-    validate it)."""
+    """``schema`` without ``x-follows``, ``x-first`` and ``x-last`` (plain JSON Schema, for
+    servers that validate it)."""
 
     def walk(node: Any) -> Any:
         if isinstance(node, dict):
@@ -47,8 +50,17 @@ def without_extensions(schema: dict[str, Any]) -> dict[str, Any]:
     return walk(schema)  # type: ignore[no-any-return]
 
 
+def _indices(seq: dict[str, Any], key: str, default: list[int], n: int) -> list[int]:
+    indices = seq.get(key, default)
+    bad = [j for j in indices if not 0 <= j < n]
+    if bad:
+        raise ValueError(f"{key} names alternatives that do not exist: {bad}")
+    return list(indices)
+
+
 def gbnf_for(schema: dict[str, Any]) -> str:
-    """A llama.cpp grammar enforcing ``schema``, ``x-follows`` and ``x-first`` orders included."""
+    """A llama.cpp grammar enforcing ``schema``, the orders of ``x-follows``, ``x-first`` and
+    ``x-last`` included."""
     from llama_cpp.llama_grammar import SchemaConverter
 
     schema = copy.deepcopy(schema)
@@ -82,18 +94,21 @@ def gbnf_for(schema: dict[str, Any]) -> str:
         def choice(indices: list[int], k: int = k, items: list[str] = items) -> str:
             return " | ".join(f"{items[j]} seq{k}-after{j}" for j in indices)
 
+        every, close = list(range(len(alternatives))), '"]" space'
+        ends = set(_indices(seq, LAST, every, len(alternatives)))
         for i, nxt in enumerate(follows):
             bad = [j for j in nxt if not 0 <= j < len(alternatives)]
             if bad:
                 raise ValueError(f"{FOLLOWS}[{i}] names alternatives that do not exist: {bad}")
-            more = f' | "," space ( {choice(nxt)} )' if nxt else ""
-            conv._add_rule(f"seq{k}-after{i}", f'"]" space{more}')
-        starts = seq.get(FIRST, list(range(len(alternatives))))
-        bad = [j for j in starts if not 0 <= j < len(alternatives)]
-        if bad:
-            raise ValueError(f"{FIRST} names alternatives that do not exist: {bad}")
-        first = f" | {choice(starts)}" if starts else ""
-        body = f'"[" space ( "]" space{first} )'
+            ways = ([close] if i in ends else []) + (
+                [f'"," space ( {choice(nxt)} )'] if nxt else []
+            )
+            # one that may neither close nor be followed closes all the same (validation judges)
+            conv._add_rule(f"seq{k}-after{i}", " | ".join(ways or [close]))
+        starts = _indices(seq, FIRST, every, len(alternatives))
+        opens = ([] if LAST in seq else [close]) + ([choice(starts)] if starts else [])
+        opened = " | ".join(opens or [close])
+        body = f'"[" space ( {opened} )'
         literal = conv._format_literal(json.dumps(_SENTINEL.format(k)))
         for name, rule in conv._rules.items():
             if literal in rule:

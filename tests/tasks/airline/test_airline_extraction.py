@@ -5,7 +5,14 @@ from pathlib import Path
 
 import pytest
 
-from behaviorlab.models import FIRST, FOLLOWS, ScriptedModel, decoding_schema_for, json_schema_for
+from behaviorlab.models import (
+    FIRST,
+    FOLLOWS,
+    LAST,
+    ScriptedModel,
+    decoding_schema_for,
+    json_schema_for,
+)
 from behaviorlab.tasks.airline import (
     ALL_TEMPLATES,
     AirlineExtraction,
@@ -205,7 +212,7 @@ def _writable(bags: list[CheckedBag], schema: dict) -> bool:
         if n:
             states = {j for i in states for j in schema[FOLLOWS][i]}
         states = {i for i in states if alts[i] == (b.length, b.width, b.height, b.weight)}
-    return bool(states)
+    return bool(states & set(schema.get(LAST, states)))
 
 
 RULEARENA_LIKE = """Daniel is a Basic Economy Class passenger flying from Athens to Minneapolis with the following items:
@@ -268,6 +275,7 @@ Ticket price: 212 USD."""
     assert _writable(_bags(*lines[:3], start=1), bags)
     assert not _writable(_bags(*lines[1:]), bags)  # line 1 left out, the carry-on copied
     assert not _writable(_bags(*lines[1:3]), bags)  # the list must begin at line 1
+    assert not _writable(_bags(*lines[:2], start=1), bags)  # and run to the carry-on
     # named first, it can't open the list; "Main Cabin" (a class) names nothing
     first = (
         "Mia (main cabin) flies from Boston to Chicago; ticket $842. Items, carry-on first: a "

@@ -25,7 +25,7 @@ from typing import Any, Literal, NamedTuple, cast
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
 
-from behaviorlab.models import FIRST, FOLLOWS
+from behaviorlab.models import FIRST, FOLLOWS, LAST
 from behaviorlab.tasks.airline._data import AirlineInfo, AirlineProblem, Bag
 from behaviorlab.tasks.airline._geo import UnknownCityError, region_of_route
 from behaviorlab.tasks.airline._rules import CABIN_CLASSES, CabinClass
@@ -314,10 +314,12 @@ def _items_before(g: _Group, groups: list[_Group]) -> int:
     return count
 
 
-def _bag_order(groups: list[_Group]) -> tuple[list[_Group], list[int], list[list[int]]]:
-    """The alternatives a checked bag is written as, which may come first, and which may
-    follow each: the text's items copied one after the other, none left out, the carry-on
-    (one of them) not copied.
+def _bag_order(
+    groups: list[_Group],
+) -> tuple[list[_Group], list[int], list[list[int]], list[int] | None]:
+    """The alternatives a checked bag is written as, which may come first, which may follow
+    each, and (where known) which may end the list: the text's items copied one after the
+    other, none left out, the carry-on (one of them) not copied.
 
     A group may follow another only if it stands after it, with no whole group between them
     (that would be a bag skipped), and with its weight on the same side (the checked bags of
@@ -330,7 +332,8 @@ def _bag_order(groups: list[_Group]) -> tuple[list[_Group], list[int], list[list
     bags as items. Each group is therefore an alternative twice, once for a list begun at
     the first item and once for one begun at the second. Where the text names one item the
     carry-on (``_Group.named_carry_on``: the words just before it, on its line), that item
-    is left out and every other one is copied, from the first: the model chose the wrong
+    is left out and every other one is copied, from the first to the last: the model chose
+    the wrong
     end in texts that said which it was ("Items, carry-on first: ...", a "Carry-on (stays in
     the cabin): ..." line after the checked bags). Measured on a fine-tuned SmolLM2 whose
     grammar let any later group follow: 11 of its 16 misses on 60 held-out problems were
@@ -350,11 +353,12 @@ def _bag_order(groups: list[_Group]) -> tuple[list[_Group], list[int], list[list
         (carry,) = named
         alts = [(g, k, 0) for g, k in kept if k != carry]
         start = 1 if carry == 0 else 0
+        final = last - 1 if carry == last else last
     else:  # a list begun at the first item (carry-on last) ends before the last item; one
         # begun at the second may run to the end
         carry = -1
         alts = [(g, k, 0) for g, k in kept if k < last] + [(g, k, 1) for g, k in kept if k >= 1]
-        start = 0
+        start, final = 0, -1
     others = [g for g, k in kept if k != carry]
 
     def between(a: int, b: int) -> bool:  # a whole group (not the carry-on's) after a, before b
@@ -372,17 +376,18 @@ def _bag_order(groups: list[_Group]) -> tuple[list[_Group], list[int], list[list
         for f, _, fs in alts
     ]
     first = [j for j, (_, k, s) in enumerate(alts) if k == s + start]
-    return [g for g, _, _ in alts], first, follows
+    ends = [j for j, (_, k, _) in enumerate(alts) if k == final] if final >= 0 else None
+    return [g for g, _, _ in alts], first, follows, ends
 
 
 def _narrow_bags(schema: dict[str, Any], text: str) -> dict[str, Any]:
     """``schema`` with each checked bag's four figures limited to one of the text's number
-    groups, the first and each next bag where ``_bag_order`` allows (``x-first``,
-    ``x-follows``, see ``models._grammar``)."""
+    groups, the first, each next and the last bag where ``_bag_order`` allows (``x-first``,
+    ``x-follows``, ``x-last``, see ``models._grammar``)."""
     bags = schema["properties"]["checked_bags"]
     item = bags["items"]["properties"]["item"]
     names = ("length", "width", "height", "weight")
-    groups, first, follows = _bag_order(_bag_groups(text))
+    groups, first, follows, ends = _bag_order(_bag_groups(text))
     if not groups:  # no figures in the text: no bag can be copied from it
         bags.pop("items")
         bags["maxItems"] = 0
@@ -401,6 +406,8 @@ def _narrow_bags(schema: dict[str, Any], text: str) -> dict[str, Any]:
         ]
     }
     bags[FIRST], bags[FOLLOWS] = first, follows
+    if ends is not None:
+        bags[LAST] = ends
     return schema
 
 
