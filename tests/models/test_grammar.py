@@ -1,5 +1,5 @@
-"""Ordered choices (``x-follows``, ``x-first``) in a decoding schema: llama.cpp grammar, plain
-schema."""
+"""Ordered choices (``x-follows``, ``x-first``, ``x-last``) in a decoding schema: llama.cpp
+grammar, plain schema."""
 
 from __future__ import annotations
 

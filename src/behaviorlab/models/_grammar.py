@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Iterable
 from typing import Any
 
 FOLLOWS = "x-follows"
@@ -50,12 +51,13 @@ def without_extensions(schema: dict[str, Any]) -> dict[str, Any]:
     return walk(schema)  # type: ignore[no-any-return]
 
 
-def _indices(seq: dict[str, Any], key: str, default: list[int], n: int) -> list[int]:
-    indices = seq.get(key, default)
-    bad = [j for j in indices if not 0 <= j < n]
+def _indices(indices: Iterable[int], what: str, n: int) -> list[int]:
+    """``indices`` (into ``n`` alternatives), or a ValueError naming ``what`` holds the bad ones."""
+    listed = list(indices)
+    bad = [j for j in listed if not 0 <= j < n]
     if bad:
-        raise ValueError(f"{key} names alternatives that do not exist: {bad}")
-    return list(indices)
+        raise ValueError(f"{what} names alternatives that do not exist: {bad}")
+    return listed
 
 
 def gbnf_for(schema: dict[str, Any]) -> str:
@@ -94,18 +96,16 @@ def gbnf_for(schema: dict[str, Any]) -> str:
         def choice(indices: list[int], k: int = k, items: list[str] = items) -> str:
             return " | ".join(f"{items[j]} seq{k}-after{j}" for j in indices)
 
-        every, close = list(range(len(alternatives))), '"]" space'
-        ends = set(_indices(seq, LAST, every, len(alternatives)))
+        n, close = len(alternatives), '"]" space'
+        ends = set(_indices(seq.get(LAST, range(n)), LAST, n))
         for i, nxt in enumerate(follows):
-            bad = [j for j in nxt if not 0 <= j < len(alternatives)]
-            if bad:
-                raise ValueError(f"{FOLLOWS}[{i}] names alternatives that do not exist: {bad}")
+            nxt = _indices(nxt, f"{FOLLOWS}[{i}]", n)
             ways = ([close] if i in ends else []) + (
                 [f'"," space ( {choice(nxt)} )'] if nxt else []
             )
             # one that may neither close nor be followed closes all the same (validation judges)
             conv._add_rule(f"seq{k}-after{i}", " | ".join(ways or [close]))
-        starts = _indices(seq, FIRST, every, len(alternatives))
+        starts = _indices(seq.get(FIRST, range(n)), FIRST, n)
         opens = ([] if LAST in seq else [close]) + ([choice(starts)] if starts else [])
         opened = " | ".join(opens or [close])
         body = f'"[" space ( {opened} )'

@@ -200,7 +200,8 @@ def test_every_phrasings_target_is_grounded_in_its_text(rulearena_dir: Path) -> 
 
 def _writable(bags: list[CheckedBag], schema: dict) -> bool:
     """Whether a narrowed ``checked_bags`` schema lets a decoder write ``bags`` in this order
-    (its alternatives, ``x-first`` and ``x-follows`` read as the grammar reads them)."""
+    (its alternatives, ``x-first``, ``x-follows`` and ``x-last`` read as the grammar reads
+    them)."""
     if not bags:
         return True
     alts = [

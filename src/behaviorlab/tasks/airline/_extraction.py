@@ -333,9 +333,8 @@ def _bag_order(
     the first item and once for one begun at the second. Where the text names one item the
     carry-on (``_Group.named_carry_on``: the words just before it, on its line), that item
     is left out and every other one is copied, from the first to the last: the model chose
-    the wrong
-    end in texts that said which it was ("Items, carry-on first: ...", a "Carry-on (stays in
-    the cabin): ..." line after the checked bags). Measured on a fine-tuned SmolLM2 whose
+    the wrong end in texts that said which it was ("Items, carry-on first: ...", a
+    "Carry-on (stays in the cabin): ..." line after the checked bags). Measured on a fine-tuned SmolLM2 whose
     grammar let any later group follow: 11 of its 16 misses on 60 held-out problems were
     bags skipped in long lists; with the order alone, 2 of its 3 wrong fees were every item
     copied, the carry-on with them.
@@ -421,9 +420,9 @@ def extraction_for_text(
     as one of the number groups the text holds (``bag_candidates``; the cities' narrowing,
     for bags), so a bag's width can no longer come from another line than its length, and
     each bag from the text's next item after the one before, the first from its first or
-    second item (``_bag_order``). The model still chooses whether the first item is the
-    carry-on and where the list ends; the check above judges that (a bag left out, one too
-    few). Only the decoder sees the groups (``decoding_schema``): a prompt that spells
+    second item, and a carry-on the text names never (``_bag_order``). Where the text names
+    none, the model still chooses whether the first item is the carry-on and where the list
+    ends; the check above judges that (a bag left out, one too few). Only the decoder sees the groups (``decoding_schema``): a prompt that spells
     the schema out does not grow with the text.
     """
     base = extraction_for_cities(cities)
