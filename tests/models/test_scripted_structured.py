@@ -130,6 +130,7 @@ def test_generation_config_recorded_in_settings():
         "max_tokens": 7,
         "seed": 5,
         "stop": [],
+        "tool_choice": "auto",
     }
 
 

@@ -61,6 +61,8 @@ def jsonl_row(task: Any, rec: RunRecord, sc: Scenario) -> dict[str, Any]:
     row: dict[str, Any] = {"index": sc.metadata.get("index"), "scenario_id": sc.id}
     row["answer"] = task.jsonl_answer(rec) if hasattr(task, "jsonl_answer") else rec.answer
     row.update({"correct": rec.correct, "declined": rec.declined, "error": rec.error})
+    if hasattr(task, "jsonl_fields"):  # a task's own columns (BFCL: its id and the calls)
+        row.update(task.jsonl_fields(rec, sc))
     return row
 
 

@@ -31,6 +31,9 @@ def run(
     source: str | None = typer.Option(
         None, "--source", help="Scenario source (rulearena | generated | generated-heldout)"
     ),
+    split: str | None = typer.Option(
+        None, "--split", help="Dataset split (tooluse: heldout; bfcl: the category)"
+    ),
     seed: int = typer.Option(0, "--seed"),
     workers: int = typer.Option(1, "--workers", "-w"),
     jsonl: bool = typer.Option(
@@ -58,6 +61,7 @@ def run(
             n=n,
             seed=seed,
             source=source,
+            split=split,
             data_dir=str(rulearena) if rulearena else None,
         ),
         workers=workers,

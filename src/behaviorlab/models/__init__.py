@@ -16,6 +16,7 @@ from behaviorlab.models._structured import (
     parse_json_output,
     retry_feedback,
 )
+from behaviorlab.models._toolcalls import canonical_arguments, tool_call_text, tool_calls_gbnf
 from behaviorlab.models._transformers import TransformersModel, load_causal_lm
 from behaviorlab.models._types import (
     Completion,
@@ -49,6 +50,7 @@ __all__ = [
     "ToolSpec",
     "TransformersModel",
     "Usage",
+    "canonical_arguments",
     "decoding_schema_for",
     "generate_structured",
     "get_model",
@@ -59,5 +61,7 @@ __all__ = [
     "parse_model_id",
     "parse_tool_calls",
     "retry_feedback",
+    "tool_call_text",
+    "tool_calls_gbnf",
     "tools_system_prompt",
 ]

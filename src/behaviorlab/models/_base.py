@@ -56,7 +56,10 @@ class Model(ABC):
         json_schema: dict[str, Any] | None,
         config: GenerationConfig,
     ) -> Completion:
-        """Provider-specific generation. Usage must be filled; timing and cost are added."""
+        """Provider-specific generation. Usage must be filled; timing and cost are added.
+
+        A provider without ``supports_tools`` gets ``messages`` with the tools already in the
+        prompt (``_prompted_tools``) and ``tools`` as well, to constrain its decoding by."""
 
     def complete(
         self,
@@ -81,9 +84,11 @@ class Model(ABC):
             span.set_input(_render_messages(messages))
             wall0, cpu0 = time.perf_counter(), time.process_time()
             if tools and not self.supports_tools:
+                # the tools are in the prompt; ``tools`` still reaches the provider so a
+                # decoder that takes a grammar can hold the calls to their schemas
                 prompted = with_tools_prompt(messages, tools)
                 completion = self._complete(
-                    prompted, tools=None, json_schema=json_schema, config=cfg
+                    prompted, tools=tools, json_schema=json_schema, config=cfg
                 )
                 if not completion.tool_calls:
                     completion.tool_calls, completion.tool_parse_error = parse_tool_calls(

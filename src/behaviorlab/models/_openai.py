@@ -82,6 +82,8 @@ class OpenAIModel(Model):
             body["stop"] = config.stop
         if tools:
             body["tools"] = [t.openai() for t in tools]
+            if config.tool_choice != "auto":  # servers differ on an explicit "auto"
+                body["tool_choice"] = config.tool_choice
         if json_schema is not None:
             body["response_format"] = {
                 "type": "json_schema",

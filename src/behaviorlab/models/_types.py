@@ -85,6 +85,8 @@ class GenerationConfig(BaseModel):
     max_tokens: int = 512
     seed: int = 0
     stop: list[str] = Field(default_factory=list)
+    #: with tools offered: "auto" (call or answer in text) or "required" (at least one call)
+    tool_choice: Literal["auto", "required"] = "auto"
 
 
 class Completion(BaseModel):

@@ -106,5 +106,9 @@ def task_names() -> list[str]:
 def _load_builtin() -> None:
     import importlib
 
-    for mod in ("behaviorlab.tasks.airline._task", "behaviorlab.tasks.tooluse._task"):
+    for mod in (
+        "behaviorlab.tasks.airline._task",
+        "behaviorlab.tasks.tooluse._task",
+        "behaviorlab.tasks.bfcl._task",
+    ):
         importlib.import_module(mod)

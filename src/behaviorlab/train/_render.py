@@ -12,13 +12,15 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from behaviorlab.models import Message, ToolSpec, tools_system_prompt
+from behaviorlab.models import tool_call_text as _call_text
 
 if TYPE_CHECKING:
     from behaviorlab.train._records import ChatMessage
 
 
 def tool_call_text(name: str, arguments: dict[str, Any]) -> str:
-    return "<tool_call>" + json.dumps({"name": name, "arguments": arguments}) + "</tool_call>"
+    """A call as the prompted format writes it, and as the tool-call grammar admits it."""
+    return _call_text(name, arguments)
 
 
 def observation_text(name: str, content: str) -> str:

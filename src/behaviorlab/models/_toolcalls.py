@@ -1,0 +1,200 @@
+"""Schema-constrained tool calls: a llama.cpp grammar from the offered tools' JSON schemas.
+
+A model without a native tool API writes its calls in the prompted format of
+``_prompted_tools`` (``<tool_call>{"name": ..., "arguments": {...}}</tool_call>``, one per
+line). ``tool_calls_gbnf(tools)`` admits exactly the completions that format's parser reads as
+calls to offered tools with arguments valid for their schemas (types, enums, required keys,
+nested objects and arrays; llama.cpp's own converter writes the argument rules), one or more
+calls in a row; or plain text that the parser reads as no call (no ``{`` and no ``<``, so no
+tag and no bare JSON object). Nothing the schemas allow is unwritable: a string's ``<`` is
+written ``\\u003c`` (a raw one could close the tag early), and its control characters escaped
+as JSON requires.
+
+Arguments come out in the converter's order: the required keys in the schema's order, then
+the optional ones in the schema's order (``canonical_arguments`` puts a dict in that order, so
+training data is written the way the decoder lets the model write it).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from behaviorlab.models._types import ToolSpec
+
+OPEN_TAG = "<tool_call>"
+CLOSE_TAG = "</tool_call>"
+#: a JSON string character: no quote, backslash, control character or "<", or an escape
+_CHAR = r'[^"\\<\x7F\x00-\x1F] | "\\" (["\\/bfnrt] | "u" [0-9a-fA-F] [0-9a-fA-F] [0-9a-fA-F] [0-9a-fA-F])'
+
+#: a JSON number; the converter's exponent refuses a leading zero, which JSON allows and
+#: Python writes (``1e-09``)
+_NUMBER = '("-"? integral-part) ("." decimal-part)? ([eE] [-+]? [0-9] ([0-9] ([0-9])?)?)? space'
+
+
+def tool_calls_gbnf(tools: list[ToolSpec], *, required: bool = False) -> str:
+    """A GBNF grammar: calls to ``tools`` in the prompted format, or (unless ``required``) a
+    plain-text answer."""
+    if not tools:
+        raise ValueError("a tool-call grammar needs at least one tool")
+    from llama_cpp.llama_grammar import SchemaConverter
+
+    names = [t.name for t in tools]
+    if len(set(names)) != len(names):
+        raise ValueError(f"tool names must be unique: {names}")
+    conv = SchemaConverter(prop_order={}, allow_fetch=False, dotall=False, raw_pattern=False)
+    bodies = []
+    for i, t in enumerate(tools):
+        schema = _as_json_schema_means(_arguments_schema(t))
+        try:
+            args = conv.visit(conv.resolve_refs(schema, f"tool-{i}"), f"tool{i}-args")
+        except AssertionError as e:  # the converter's way of saying it cannot read a schema
+            raise ValueError(f"tool {t.name!r}: cannot build a grammar for its schema ({e})") from e
+        head = conv._format_literal(f"{{{json.dumps('name')}: {json.dumps(t.name)}, ")
+        key = conv._format_literal(f"{json.dumps('arguments')}: ")
+        bodies.append(conv._add_rule(f"tool{i}-call", f'{head} {key} {args} "}}"'))
+    conv._add_rule("call-body", " | ".join(bodies))
+    conv._add_rule(
+        "call",
+        f"{conv._format_literal(OPEN_TAG)} call-body {conv._format_literal(CLOSE_TAG)}",
+    )
+    conv._add_rule("calls", 'call ( "\\n" call )*')
+    if required:
+        conv._add_rule("root", "calls")
+    else:
+        conv._add_rule("text", "[^<{]*")
+        conv._add_rule("root", "calls | text")
+    if "char" in conv._rules:
+        conv._rules["char"] = _CHAR
+    if "number" in conv._rules:
+        conv._rules["number"] = _NUMBER
+    return str(conv.format_grammar())
+
+
+def _arguments_schema(tool: ToolSpec) -> dict[str, Any]:
+    schema = dict(tool.parameters or {})
+    if schema.get("type", "object") != "object":
+        raise ValueError(
+            f"tool {tool.name!r}: parameters must be an object schema, not type {schema.get('type')!r}"
+        )
+    schema.setdefault("type", "object")
+    schema.setdefault("properties", {})
+    return schema
+
+
+_STRUCTURE = (
+    "type",
+    "enum",
+    "const",
+    "anyOf",
+    "oneOf",
+    "properties",
+    "additionalProperties",
+    "items",
+    "$ref",
+)
+
+
+def _as_json_schema_means(schema: dict[str, Any]) -> dict[str, Any]:
+    """The arguments' schema made to mean to llama.cpp's converter what it means in JSON
+    Schema where that can be had: the converter reads ``{}`` as any *object*, JSON Schema as
+    any value, so an untyped node gets the converter's primitive ``value``.
+
+    An object's keys stay the ones its schema lists (as the converter, and OpenAI's strict
+    mode, read a schema; JSON Schema would allow others unless ``additionalProperties`` is
+    false): for a function's parameters an unknown one is a wrong call, and this converter's
+    rule for unlisted keys does not parse what it should."""
+
+    def walk(node: Any) -> Any:
+        if not isinstance(node, dict):
+            return node
+        out = dict(node)
+        if not any(k in out for k in _STRUCTURE):
+            out["type"] = "value"
+        if isinstance(out.get("properties"), dict):
+            out["properties"] = {k: walk(v) for k, v in out["properties"].items()}
+        if isinstance(out.get("items"), dict):
+            out["items"] = walk(out["items"])
+        for key in ("anyOf", "oneOf"):
+            if isinstance(out.get(key), list):
+                out[key] = [walk(v) for v in out[key]]
+        return out
+
+    return walk(schema)  # type: ignore[no-any-return]
+
+
+def canonical_arguments(schema: dict[str, Any], value: Any) -> Any:
+    """``value`` with every object's keys in the order the grammar writes them (required keys
+    in schema order, then optional ones in schema order; keys the schema lacks last)."""
+    if isinstance(value, dict):
+        props = schema.get("properties") or {}
+        required = [k for k in props if k in set(schema.get("required") or [])]
+        order = required + [k for k in props if k not in required]
+        keys = [k for k in order if k in value] + [k for k in value if k not in props]
+        return {k: canonical_arguments(props.get(k, {}), value[k]) for k in keys}
+    if isinstance(value, list):
+        items = schema.get("items")
+        return [canonical_arguments(items if isinstance(items, dict) else {}, v) for v in value]
+    return value
+
+
+def tool_call_text(name: str, arguments: dict[str, Any]) -> str:
+    """One call in the prompted format, as the grammar lets a model write it (``<`` escaped:
+    in JSON it can only stand inside a string)."""
+    body = json.dumps({"name": name, "arguments": arguments}, ensure_ascii=False)
+    body = body.replace("<", "\\u003c")
+    return OPEN_TAG + body + CLOSE_TAG
+
+
+class GrammarMatcher:
+    """Whether llama.cpp's own grammar engine lets a model write ``text`` under a GBNF grammar
+    and stop there: the text is tokenized by a GGUF's vocabulary (the packaged SmolLM2 by
+    default; only the vocabulary is loaded) and fed token by token to a grammar sampler, as
+    decoding would; then the end-of-generation token must be allowed.
+
+    For tests and for checking that training targets are writable under the constraint."""
+
+    def __init__(self, gguf: str | None = None) -> None:
+        try:
+            from llama_cpp import Llama
+        except ImportError as e:
+            from behaviorlab.models._errors import MissingDependencyError
+
+            raise MissingDependencyError("llama-cpp-python", "llamacpp") from e
+        from behaviorlab.models._llamacpp import resolve_gguf
+
+        path = resolve_gguf(gguf or "smollm2-135m")
+        self._llm = Llama(model_path=str(path), vocab_only=True, verbose=False)
+        self._vocab = self._llm._model.vocab
+        self._eos = self._llm._model.token_eos()
+
+    def accepts(self, gbnf: str, text: str) -> bool:
+        import llama_cpp
+
+        sampler = llama_cpp.llama_sampler_init_grammar(self._vocab, gbnf.encode(), b"root")
+        if not sampler:
+            raise ValueError("llama.cpp could not parse the grammar")
+        try:
+            tokens = self._llm.tokenize(text.encode(), add_bos=False, special=False)
+            for tok in [*tokens, self._eos]:
+                if not self._allowed(sampler, tok):
+                    return False
+                if tok != self._eos:
+                    llama_cpp.llama_sampler_accept(sampler, tok)
+            return True
+        finally:
+            llama_cpp.llama_sampler_free(sampler)
+
+    @staticmethod
+    def _allowed(sampler: Any, token: int) -> bool:
+        import ctypes
+
+        import llama_cpp
+
+        data = (llama_cpp.llama_token_data * 1)(llama_cpp.llama_token_data(token, 0.0, 0.0))
+        arr = llama_cpp.llama_token_data_array(data=data, size=1, selected=-1, sorted=False)
+        llama_cpp.llama_sampler_apply(sampler, ctypes.byref(arr))
+        return bool(data[0].logit != float("-inf"))
+
+    def close(self) -> None:
+        self._llm.close()

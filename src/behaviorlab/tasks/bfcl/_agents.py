@@ -1,0 +1,107 @@
+"""The single-turn function-calling agent: functions in the system prompt, one completion, the
+calls it decoded.
+
+``fc`` passes the tools to the model (``tools=``): an OpenAI-compatible endpoint gets them
+natively, llama.cpp gets them in the prompted format with its decoding held to calls of the
+offered functions with schema-valid arguments, or plain text. ``fc-prompt`` writes the same
+prompt but calls the model without ``tools=`` and parses the text, so nothing constrains the
+decode: the ablation of the grammar (and BFCL's "prompt" mode on a native endpoint).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from behaviorlab.agents import Agent
+from behaviorlab.models import Message, Model, ToolSpec, parse_tool_calls, tools_system_prompt
+
+FC_SYSTEM_PROMPT = (
+    "You are an expert in composing function calls. You are given a request and a set of "
+    "functions. Call the function or functions that do what the request asks, with argument "
+    "values taken from the request. Call several functions, or one function several times, "
+    "when the request asks for several things. If none of the functions can do it, do not "
+    "call any: say so in plain text.\n\nFunctions (JSON):\n{functions}"
+)
+
+
+class FCInput(BaseModel):
+    """What the agent sees: the turn's chat messages and the functions offered."""
+
+    messages: list[dict[str, str]]
+    tools: list[ToolSpec]
+
+
+class FCOutput(BaseModel):
+    """The calls decoded (``[{name: arguments}]``, BFCL's format), and the text around them."""
+
+    calls: list[dict[str, dict[str, Any]]] = Field(default_factory=list)
+    text: str = ""
+    parse_error: str | None = None
+
+
+def functions_json(tools: list[ToolSpec]) -> str:
+    return json.dumps(
+        [{"name": t.name, "description": t.description, "parameters": t.parameters} for t in tools],
+        ensure_ascii=False,
+    )
+
+
+def fc_messages(inp: FCInput, *, prompted: bool = False) -> list[Message]:
+    """The messages the agent sends: its system prompt with the functions (and, where the
+    turn opens with a system message, that message after it), then the turn's other messages.
+    With ``prompted`` the tool-call instructions a prompted provider would add are added here."""
+    system = FC_SYSTEM_PROMPT.format(functions=functions_json(inp.tools))
+    rest = list(inp.messages)
+    if rest and rest[0].get("role") == "system":
+        system += "\n\n" + rest.pop(0).get("content", "")
+    if prompted:
+        system += "\n\n" + tools_system_prompt(inp.tools)
+    out = [Message.system(system)]
+    for m in rest:
+        role = m.get("role")
+        if role not in ("user", "assistant"):
+            raise ValueError(f"a turn message must be from user or assistant, not {role!r}")
+        out.append(Message(role=role, content=m.get("content", "")))
+    return out
+
+
+class FunctionCallingAgent(Agent):
+    level = "L2"
+
+    def __init__(self, model: Model, *, prompted: bool = False, name: str | None = None) -> None:
+        self.model = model
+        self.prompted = prompted
+        self.name = name or ("fc-prompt" if prompted else "fc")
+
+    def settings(self) -> dict[str, Any]:
+        return {
+            **super().settings(),
+            "model": self.model.settings(),
+            "prompted": self.prompted,
+            "system_prompt": FC_SYSTEM_PROMPT,
+        }
+
+    def _run(self, input: Any) -> FCOutput:
+        inp = input if isinstance(input, FCInput) else FCInput.model_validate(input)
+        messages = fc_messages(inp, prompted=self.prompted and bool(inp.tools))
+        if not inp.tools:  # a few BFCL irrelevance items offer no function at all
+            c = self.model.complete(messages)
+            return FCOutput(text=c.text)
+        if self.prompted:
+            c = self.model.complete(messages)
+            calls, error = parse_tool_calls(c.text, {t.name for t in inp.tools})
+        else:
+            c = self.model.complete(messages, tools=inp.tools)
+            calls, error = c.tool_calls, c.tool_parse_error
+        return FCOutput(
+            calls=[{call.name: call.arguments} for call in calls], text=c.text, parse_error=error
+        )
+
+
+def make_fc_agent(model: Model | None, prompted: bool = False) -> FunctionCallingAgent:
+    if model is None:
+        raise ValueError("the fc agent needs a model (--model)")
+    return FunctionCallingAgent(model, prompted=prompted)

@@ -1,0 +1,94 @@
+"""The BFCL task: a category per split, BFCL's own checker as the scorer."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from behaviorlab.agents import Result
+from behaviorlab.tasks._base import (
+    AgentFactory,
+    Scenario,
+    ScenarioOptions,
+    Score,
+    Task,
+    register_task,
+)
+from behaviorlab.tasks.bfcl._agents import FCOutput, make_fc_agent
+from behaviorlab.tasks.bfcl._checker import check
+from behaviorlab.tasks.bfcl._data import CATEGORIES, BFCLItem, load_category
+from behaviorlab.tasks.bfcl._schema import original_calls, tool_specs
+
+DEFAULT_SPLIT = "simple_python"
+
+
+@register_task
+class BFCLTask(Task):
+    """BFCL v4 single-turn categories from the installed ``bfcl-eval`` wheel; ``--split`` is the
+    category (default simple_python), ``-n`` the first n items in BFCL's file order."""
+
+    name: ClassVar[str] = "bfcl"
+    agent_factories: ClassVar[dict[str, AgentFactory]] = {
+        "fc": lambda model, options: make_fc_agent(model),
+        "fc-prompt": lambda model, options: make_fc_agent(model, prompted=True),
+    }
+
+    def scenarios(self, options: ScenarioOptions) -> list[Scenario]:
+        split = options.split or DEFAULT_SPLIT
+        if split not in CATEGORIES:
+            raise ValueError(
+                f"BFCL splits are the categories {', '.join(CATEGORIES)}; not {split!r}"
+            )
+        return [scenario_for(item) for item in load_category(split, options.n)]
+
+    def score(self, scenario: Scenario, result: Result) -> Score:
+        item = BFCLItem.model_validate(scenario.metadata["item"])
+        expected = item.ground_truth
+        if not result.ok or result.output is None:
+            # no output at all (the model failed, the prompt did not fit): never a pass, not
+            # even where the right answer is no call
+            return Score(
+                correct=False,
+                value=0.0,
+                expected=expected,
+                details={"error_type": "agent_error", "error": result.error or result.reason},
+            )
+        out = FCOutput.model_validate(result.output)
+        calls = original_calls(out.calls, scenario.metadata["names"])
+        verdict = check(item, calls)
+        return Score(
+            correct=verdict.valid,
+            value=float(verdict.valid),
+            answer=calls,
+            expected=expected,
+            details={
+                "error": verdict.error,
+                "error_type": verdict.error_type,
+                "calls": len(calls),
+                "parse_error": out.parse_error,
+            },
+        )
+
+    def jsonl_fields(self, record: Any, scenario: Scenario) -> dict[str, Any]:
+        """``--jsonl``: BFCL's id and the decoded calls in BFCL's format, with the cost."""
+        return {
+            "id": scenario.id,
+            "calls": record.answer if record.answer is not None else [],
+            "input_tokens": record.input_tokens,
+            "output_tokens": record.output_tokens,
+            "latency_s": round(record.latency_s, 4),
+            "cpu_s": round(record.cpu_s, 4),
+        }
+
+
+def scenario_for(item: BFCLItem) -> Scenario:
+    specs, names = tool_specs(item.functions)
+    return Scenario(
+        id=item.id,
+        input={
+            "messages": item.messages,
+            "tools": [s.model_dump() for s in specs],
+        },
+        expected=item.ground_truth,
+        category=item.category,
+        metadata={"index": item.index, "item": item.model_dump(), "names": names},
+    )

@@ -1,0 +1,184 @@
+"""The BFCL task: splits, specs offered to models, the fc agents and the --jsonl rows."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+from typer.testing import CliRunner
+
+from behaviorlab.agents import Result
+from behaviorlab.cli import app
+from behaviorlab.models import ScriptedModel, canonical_arguments, tool_call_text, tool_calls_gbnf
+from behaviorlab.tasks import ScenarioOptions, get_task
+from behaviorlab.tasks.bfcl import (
+    CATEGORIES,
+    RELEVANCE_CATEGORIES,
+    FCOutput,
+    check,
+    json_schema,
+    load_category,
+    tool_specs,
+)
+from behaviorlab.tasks.bfcl._data import reference_answer
+
+
+def test_splits_are_categories_and_n_takes_the_first_items():
+    task = get_task("bfcl")
+    sc = task.scenarios(ScenarioOptions(split="parallel", n=3))
+    assert [s.id for s in sc] == ["parallel_0", "parallel_1", "parallel_2"]
+    assert all(s.category == "parallel" for s in sc)
+    assert task.scenarios(ScenarioOptions(n=1))[0].id == "simple_python_0"
+    with pytest.raises(ValueError, match="live_relevance"):
+        task.scenarios(ScenarioOptions(split="simple"))
+
+
+def test_bfcl_dialect_becomes_json_schema_and_dotted_names_portable():
+    s = json_schema(
+        {
+            "type": "dict",
+            "properties": {
+                "x": {"type": "float", "description": "d"},
+                "t": {"type": "tuple", "items": {"type": "integer"}},
+                "a": {"type": "any"},
+                "o": {"type": "dict", "properties": {"k": {"type": "string", "enum": ["p"]}}},
+            },
+            "required": ["x", "ghost"],
+        }
+    )
+    assert s["type"] == "object" and s["properties"]["x"] == {"type": "number", "description": "d"}
+    assert s["properties"]["t"] == {"type": "array", "items": {"type": "integer"}}
+    assert s["properties"]["a"] == {} and s["required"] == ["x"]
+    assert s["properties"]["o"]["properties"]["k"] == {"type": "string", "enum": ["p"]}
+    specs, names = tool_specs(
+        [{"name": "math.factorial", "description": "f", "parameters": {"type": "dict"}}]
+    )
+    assert specs[0].name == "math_factorial" and names == {"math_factorial": "math.factorial"}
+
+
+def test_fc_agent_decodes_prompted_calls_and_the_task_scores_them_under_bfcls_names():
+    task = get_task("bfcl")
+    sc = task.scenarios(ScenarioOptions(split="simple_python", n=2))[1]  # math.factorial
+    good = tool_call_text("math_factorial", {"number": 5})
+    model = ScriptedModel([good, tool_call_text("math_factorial", {"number": 6}), "No."])
+    agent = task.agent("fc", model)
+    r = agent.run(sc.input)
+    assert r.ok and FCOutput.model_validate(r.output).calls == [{"math_factorial": {"number": 5}}]
+    s = task.score(sc, r)
+    assert s.correct and s.answer == [{"math.factorial": {"number": 5}}]
+    assert not task.score(sc, agent.run(sc.input)).correct  # wrong value
+    no_call = task.score(sc, agent.run(sc.input))
+    assert not no_call.correct and no_call.answer == []
+    # the prompt names the functions (JSON) and the call format
+    system = model.calls[0][0].content
+    assert '"math_factorial"' in system and "<tool_call>" in system
+
+
+def test_fc_prompt_sends_the_same_prompt_without_tools():
+    task = get_task("bfcl")
+    sc = task.scenarios(ScenarioOptions(split="simple_python", n=1))[0]
+    a, b = ScriptedModel(["x"]), ScriptedModel(["x"])
+    task.agent("fc", a).run(sc.input)
+    task.agent("fc-prompt", b).run(sc.input)
+    assert [m.content for m in a.calls[0]] == [m.content for m in b.calls[0]]
+
+
+def test_a_failed_agent_run_never_passes_not_even_on_irrelevance():
+    task = get_task("bfcl")
+    sc = task.scenarios(ScenarioOptions(split="irrelevance", n=1))[0]
+    failed = task.score(sc, Result(error="ModelError: the prompt does not fit"))
+    assert not failed.correct and failed.details["error_type"] == "agent_error"
+    answered = task.score(sc, Result(output=FCOutput(text="I cannot.").model_dump()))
+    assert answered.correct
+
+
+def test_items_offering_no_function_are_answered_without_tools():
+    task = get_task("bfcl")
+    sc = next(
+        s for s in task.scenarios(ScenarioOptions(split="live_irrelevance")) if not s.input["tools"]
+    )
+    r = task.agent("fc", ScriptedModel(["Hello there."])).run(sc.input)
+    assert r.ok and task.score(sc, r).correct
+
+
+def test_the_grammar_never_makes_a_schema_valid_bfcl_answer_unwritable():
+    """For every scored item, some answer BFCL accepts and the offered schemas allow is one the
+    tool-call grammar admits (llama.cpp's grammar engine decides). The exceptions are counted:
+    answers that need a key a nested object's schema does not list."""
+    pytest.importorskip("llama_cpp")
+    from behaviorlab.models._toolcalls import GrammarMatcher
+
+    matcher = GrammarMatcher()
+    rejected, schema_invalid, total = [], 0, 0
+    for c in CATEGORIES:
+        if c in RELEVANCE_CATEGORIES:
+            continue
+        for item in load_category(c):
+            assert item.ground_truth is not None
+            specs, names = tool_specs(item.functions)
+            offered = {v: k for k, v in names.items()}
+            by_name = {s.name: s for s in specs}
+            answers = [
+                a
+                for omit in (False, True)
+                if check(item, a := reference_answer(item.ground_truth, omit_optional=omit)).valid
+            ]
+            valid = [
+                a
+                for a in answers
+                if all(
+                    jsonschema.Draft202012Validator(by_name[offered[n]].parameters).is_valid(v)
+                    for call in a
+                    for n, v in call.items()
+                )
+            ]
+            if answers and not valid:
+                schema_invalid += 1  # BFCL accepts only values its own schema rules out
+                continue
+            if not valid:
+                continue
+            total += 1
+            grammar = tool_calls_gbnf(specs)
+            texts = [
+                "\n".join(
+                    tool_call_text(
+                        offered[n], canonical_arguments(by_name[offered[n]].parameters, v)
+                    )
+                    for call in a
+                    for n, v in call.items()
+                )
+                for a in valid
+            ]
+            if not any(matcher.accepts(grammar, t) for t in texts):
+                rejected.append(item.id)
+    matcher.close()
+    assert total == 2327  # 2,351 scored items, less 5 no answer passes and these 19
+    assert rejected == ["live_multiple_189-83-0"]  # its data object holds unlisted keys
+    assert schema_invalid == 19
+
+
+def test_run_jsonl_prints_bfcls_id_and_calls_per_item(tmp_path: Path, store_url: str):
+    agent = tmp_path / "first_fn.py"
+    agent.write_text(
+        "from behaviorlab.agents import FunctionAgent\n"
+        "def make_agent(model):\n"
+        "    def call_first(inp):\n"
+        "        t = inp['tools'][0]\n"
+        "        return {'calls': [{t['name']: {}}], 'text': ''}\n"
+        "    return FunctionAgent(call_first, name='first-fn')\n"
+    )
+    res = CliRunner().invoke(
+        app,
+        [
+            *("run", "bfcl", "--agent", str(agent), "--split", "simple_python", "-n", "2"),
+            *("--jsonl", "--db", store_url),
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    rows = [json.loads(line) for line in res.stdout.splitlines() if line.startswith("{")]
+    assert [r["id"] for r in rows] == ["simple_python_0", "simple_python_1"]
+    assert rows[1]["calls"] == [{"math.factorial": {}}]
+    assert rows[0]["correct"] is False
+    assert {"input_tokens", "output_tokens", "latency_s", "cpu_s"} <= set(rows[0])
