@@ -18,6 +18,9 @@ from pydantic import BaseModel, Field
 from behaviorlab.agents import Agent
 from behaviorlab.models import Message, Model, ToolSpec, parse_tool_calls, tools_system_prompt
 
+#: enough for five calls with a few arguments each
+MAX_TOKENS = 256
+
 FC_SYSTEM_PROMPT = (
     "You are an expert in composing function calls. You are given a request and a set of "
     "functions. Call the function or functions that do what the request asks, with argument "
@@ -71,9 +74,18 @@ def fc_messages(inp: FCInput, *, prompted: bool = False) -> list[Message]:
 class FunctionCallingAgent(Agent):
     level = "L2"
 
-    def __init__(self, model: Model, *, prompted: bool = False, name: str | None = None) -> None:
+    def __init__(
+        self,
+        model: Model,
+        *,
+        prompted: bool = False,
+        max_tokens: int = MAX_TOKENS,
+        name: str | None = None,
+    ) -> None:
         self.model = model
         self.prompted = prompted
+        #: a cap on the completion: calls are short; an untuned model's prose is not
+        self.max_tokens = max_tokens
         self.name = name or ("fc-prompt" if prompted else "fc")
 
     def settings(self) -> dict[str, Any]:
@@ -81,20 +93,24 @@ class FunctionCallingAgent(Agent):
             **super().settings(),
             "model": self.model.settings(),
             "prompted": self.prompted,
+            "max_tokens": self.max_tokens,
             "system_prompt": FC_SYSTEM_PROMPT,
         }
 
     def _run(self, input: Any) -> FCOutput:
         inp = input if isinstance(input, FCInput) else FCInput.model_validate(input)
         messages = fc_messages(inp, prompted=self.prompted and bool(inp.tools))
+        cfg = self.model.config.model_copy(
+            update={"max_tokens": min(self.max_tokens, self.model.config.max_tokens)}
+        )
         if not inp.tools:  # a few BFCL irrelevance items offer no function at all
-            c = self.model.complete(messages)
+            c = self.model.complete(messages, config=cfg)
             return FCOutput(text=c.text)
         if self.prompted:
-            c = self.model.complete(messages)
+            c = self.model.complete(messages, config=cfg)
             calls, error = parse_tool_calls(c.text, {t.name for t in inp.tools})
         else:
-            c = self.model.complete(messages, tools=inp.tools)
+            c = self.model.complete(messages, tools=inp.tools, config=cfg)
             calls, error = c.tool_calls, c.tool_parse_error
         return FCOutput(
             calls=[{call.name: call.arguments} for call in calls], text=c.text, parse_error=error

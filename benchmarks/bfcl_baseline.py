@@ -1,0 +1,56 @@
+"""BFCL baseline: an agent (fc = grammar-constrained on llama.cpp, fc-prompt = the same prompt,
+decode unconstrained) on the first N items of each category, in rounds of growing N, each
+(category, agent) one resumable evaluation in the store.
+
+python benchmarks/bfcl_baseline.py --db runs/bfcl.db --rounds 10,20 [--model smollm2-135m]
+python benchmarks/bfcl_table.py runs/bfcl.db
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from behaviorlab.evals import EvalConfig, run_eval
+from behaviorlab.store import Store
+from behaviorlab.tasks import ScenarioOptions, get_task
+
+CATEGORIES = [
+    "simple_python",
+    "multiple",
+    "parallel",
+    "parallel_multiple",
+    "irrelevance",
+    "live_simple",
+]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--db", default="runs/bfcl.db")
+    ap.add_argument("--rounds", default="10,20", help="growing N, comma-separated")
+    ap.add_argument("--agents", default="fc,fc-prompt")
+    ap.add_argument("--categories", default=",".join(CATEGORIES))
+    ap.add_argument("--model", default=None)
+    a = ap.parse_args()
+    store = Store(a.db)
+    task = get_task("bfcl")
+    rounds = [int(x) for x in a.rounds.split(",")]
+    for end in rounds:
+        for cat in a.categories.split(","):
+            scenarios = task.scenarios(ScenarioOptions(split=cat, n=end))
+            for agent in a.agents.split(","):
+                # one evaluation per (category, agent): n is the last round's, so each round
+                # resumes it and runs only the items it has not run
+                config = EvalConfig(
+                    task="bfcl",
+                    agent=agent,
+                    model=a.model,
+                    options=ScenarioOptions(split=cat, n=rounds[-1]),
+                )
+                run = run_eval(config, store, scenarios=scenarios)
+                ok = sum(r.correct for r in run.results)
+                print(f"{cat:18s} {agent:10s} {ok}/{len(run.results)}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
