@@ -3,6 +3,9 @@
 Items are read from the installed ``bfcl-eval`` wheel and scored by BFCL's own AST checker;
 ``fc`` is the single-turn function-calling agent (``fc-prompt`` the same prompt with nothing
 constraining the decode). ``behaviorlab run bfcl --agent fc --split simple_python -n 20``.
+
+Training data for the agent comes from synthetic APIs written here (never from BFCL), each
+example verified, with a contamination report: ``python -m behaviorlab.tasks.bfcl data -o DIR``.
 """
 
 from behaviorlab.tasks.bfcl._agents import (
@@ -13,12 +16,20 @@ from behaviorlab.tasks.bfcl._agents import (
     fc_messages,
     functions_json,
 )
+from behaviorlab.tasks.bfcl._apis import APIS, Api, Param
 from behaviorlab.tasks.bfcl._checker import (
     CHECKER_MODEL,
     CheckResult,
     check,
     has_call,
     is_call_list,
+)
+from behaviorlab.tasks.bfcl._contamination import (
+    CategoryOverlap,
+    ContaminationReport,
+    contamination_report,
+    item_text,
+    ngrams,
 )
 from behaviorlab.tasks.bfcl._data import (
     CATEGORIES,
@@ -28,35 +39,61 @@ from behaviorlab.tasks.bfcl._data import (
     BFCLNotInstalledError,
     data_dir,
     load_category,
+    reference_answer,
     wheel_version,
 )
 from behaviorlab.tasks.bfcl._schema import json_schema, original_calls, portable_name, tool_specs
+from behaviorlab.tasks.bfcl._synth import KINDS, SynthExample, generate, make_example, verify
 from behaviorlab.tasks.bfcl._task import BFCLTask, scenario_for
+from behaviorlab.tasks.bfcl._trainingdata import (
+    SynthSummary,
+    prompt_messages,
+    training_example,
+    write_dataset,
+)
 
 __all__ = [
+    "APIS",
     "CATEGORIES",
     "CHECKER_MODEL",
     "FC_SYSTEM_PROMPT",
+    "KINDS",
     "RELEVANCE_CATEGORIES",
     "VERSION",
+    "Api",
     "BFCLItem",
     "BFCLNotInstalledError",
     "BFCLTask",
+    "CategoryOverlap",
     "CheckResult",
+    "ContaminationReport",
     "FCInput",
     "FCOutput",
     "FunctionCallingAgent",
+    "Param",
+    "SynthExample",
+    "SynthSummary",
     "check",
+    "contamination_report",
     "data_dir",
     "fc_messages",
     "functions_json",
+    "generate",
     "has_call",
     "is_call_list",
+    "item_text",
     "json_schema",
     "load_category",
+    "make_example",
+    "ngrams",
     "original_calls",
     "portable_name",
+    "prompt_messages",
+    "reference_answer",
     "scenario_for",
     "tool_specs",
+    "training_example",
+    "verify",
     "wheel_version",
+    "write_dataset",
 ]

@@ -1,0 +1,138 @@
+"""Training data for the fc agent: verified synthetic examples, the exact prompts the agent
+sends, an export the trainer reads, and a contamination report beside it.
+
+``write_dataset(out_dir, n, seed=...)`` writes what ``behaviorlab.train.export_dataset`` writes
+(``examples.train.jsonl`` etc., read by ``behaviorlab train sft --data out_dir``) plus
+``contamination.json`` (:class:`ContaminationReport`) and ``synth.json`` (counts by kind,
+masked share, seed, verification). Each prompt is the fc agent's own: its system prompt with the
+functions and the prompted tool format, then the request; each completion is the calls as the
+tool-call grammar lets the model write them, or a plain sentence where no function fits.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from behaviorlab.tasks.bfcl._agents import FCInput, fc_messages
+from behaviorlab.tasks.bfcl._contamination import (
+    DEFAULT_N,
+    ContaminationReport,
+    contamination_report,
+    tools_text,
+)
+from behaviorlab.tasks.bfcl._synth import SynthExample, generate, verify
+
+CONTAMINATION = "contamination.json"
+SUMMARY = "synth.json"
+#: the most a dataset may share with any BFCL category (share of examples, share of items)
+MAX_OVERLAP = 0.01
+
+
+class SynthSummary(BaseModel):
+    seed: int
+    generated: int
+    kept: int
+    rejected: dict[str, int] = Field(default_factory=dict)
+    kinds: dict[str, int] = Field(default_factory=dict)
+    masked: int = 0
+    grammar_checked: bool = False
+    contamination_n: int = DEFAULT_N
+    worst_examples_share: float = 0.0
+    worst_items_share: float = 0.0
+
+
+def prompt_messages(ex: SynthExample) -> list[dict[str, str]]:
+    """The messages the fc agent sends a prompted provider (llama.cpp) for this request."""
+    inp = FCInput(messages=[{"role": "user", "content": ex.question}], tools=ex.tools)
+    return [{"role": m.role, "content": m.content} for m in fc_messages(inp, prompted=True)]
+
+
+def training_example(ex: SynthExample) -> Any:
+    """``ex`` as a :class:`behaviorlab.train.TrainingExample`."""
+    from behaviorlab.train import ChatMessage, TrainingExample
+
+    return TrainingExample(
+        prompt=[ChatMessage.model_validate(m) for m in prompt_messages(ex)],
+        completion=[ChatMessage(role="assistant", content=ex.completion())],
+        input=ex.question,
+        source="bfcl-synth",
+        task="bfcl",
+        agent="fc",
+        scenario_id=ex.id,
+        label=ex.kind,
+        metadata={"masked": ex.masked, "apis": sorted(set(ex.apis.values()))},
+    )
+
+
+def example_text(ex: SynthExample) -> str:
+    return ex.question + "\n" + tools_text(ex.tools)
+
+
+def write_dataset(
+    out_dir: str | Path,
+    n: int,
+    *,
+    seed: int = 0,
+    heldout_fraction: float = 0.05,
+    check_grammar: bool = True,
+    max_overlap: float = MAX_OVERLAP,
+) -> tuple[SynthSummary, ContaminationReport]:
+    """Generate ``n`` examples, keep the verified ones, export them with the contamination
+    report; a dataset overlapping BFCL more than ``max_overlap`` is refused (ValueError)."""
+    from behaviorlab.train import SplitSpec, export_dataset
+
+    matcher = None
+    if check_grammar:
+        from behaviorlab.models._toolcalls import GrammarMatcher
+
+        matcher = GrammarMatcher()
+    examples = generate(n, seed=seed)
+    kept: list[SynthExample] = []
+    rejected: Counter[str] = Counter()
+    try:
+        for ex in examples:
+            problems = verify(ex, matcher)
+            if problems:
+                rejected[problems[0].split(":")[0]] += 1
+            else:
+                kept.append(ex)
+    finally:
+        if matcher is not None:
+            matcher.close()
+    report = contamination_report([example_text(e) for e in kept], [e.question for e in kept])
+    worst = max(report.worst_examples_share, report.worst_items_share)
+    identical = sum(c.identical_questions for c in report.categories)
+    if worst > max_overlap or identical:
+        raise ValueError(
+            f"the dataset overlaps BFCL: {worst:.2%} (limit {max_overlap:.2%}), "
+            f"{identical} requests identical to BFCL questions; see the samples: {report.samples}"
+        )
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    export_dataset(
+        out,
+        [training_example(e) for e in kept],
+        split=SplitSpec(heldout_fraction=heldout_fraction, salt="bfcl-synth"),
+        sources=[f"bfcl-synth seed={seed} n={n}"],
+        hf=False,
+    )
+    summary = SynthSummary(
+        seed=seed,
+        generated=len(examples),
+        kept=len(kept),
+        rejected=dict(rejected),
+        kinds=dict(Counter(e.kind for e in kept)),
+        masked=sum(e.masked for e in kept),
+        grammar_checked=matcher is not None,
+        contamination_n=report.n,
+        worst_examples_share=report.worst_examples_share,
+        worst_items_share=report.worst_items_share,
+    )
+    (out / CONTAMINATION).write_text(report.model_dump_json(indent=2))
+    (out / SUMMARY).write_text(json.dumps(summary.model_dump(), indent=2))
+    return summary, report

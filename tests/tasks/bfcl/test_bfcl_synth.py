@@ -1,0 +1,179 @@
+"""fc training data: synthetic APIs and requests, verified answers, the agent's own prompts,
+an export the trainer reads, and a contamination report that stays near zero."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from behaviorlab.models import ScriptedModel, ToolSpec, tool_call_text
+from behaviorlab.tasks.bfcl import load_category
+from behaviorlab.tasks.bfcl._agents import FunctionCallingAgent
+from behaviorlab.tasks.bfcl._apis import APIS
+from behaviorlab.tasks.bfcl._contamination import contamination_report, item_text
+from behaviorlab.tasks.bfcl._synth import KINDS, SynthExample, generate, verify
+from behaviorlab.tasks.bfcl._trainingdata import (
+    MAX_OVERLAP,
+    example_text,
+    prompt_messages,
+    write_dataset,
+)
+
+
+@pytest.fixture(scope="module")
+def examples() -> list[SynthExample]:
+    return generate(600, seed=7)
+
+
+def test_the_apis_are_diverse_and_every_clause_names_every_required_parameter():
+    assert len(APIS) >= 35 and len({a.domain for a in APIS}) >= 10
+    types = Counter(p.type for a in APIS for p in a.params)
+    assert {"string", "integer", "number", "boolean", "array", "object"} <= set(types)
+    assert any(p.enum for a in APIS for p in a.params)
+    assert any(not p.required and p.default is not None for a in APIS for p in a.params)
+    for a in APIS:
+        for clause in a.clauses:
+            for p in a.params:
+                if p.required:
+                    assert "{" + p.name + "}" in clause, (a.name, clause, p.name)
+
+
+def test_generation_is_seeded_and_covers_every_kind(examples):
+    again = generate(600, seed=7)
+    assert [e.model_dump() for e in again] == [e.model_dump() for e in examples]
+    assert generate(5, seed=8)[0].question != examples[0].question
+    kinds = Counter(e.kind for e in examples)
+    assert set(kinds) == set(KINDS) and min(kinds.values()) > 60
+    masked = [e for e in examples if e.masked]
+    assert 0.2 < len(masked) / len(examples) < 0.4
+    # masked examples offer random function and parameter names, descriptions kept
+    m = next(e for e in masked if e.calls)
+    assert all(t.name.startswith("fn_") for t in m.tools)
+    assert all(k.startswith("p_") for t in m.tools for k in t.parameters["properties"])
+    parallel = [e for e in examples if e.kind == "parallel"]
+    assert all(len(e.calls) >= 2 and len({next(iter(c)) for c in e.calls}) == 1 for e in parallel)
+    pm = [e for e in examples if e.kind == "parallel_multiple"]
+    assert all(len({next(iter(c)) for c in e.calls}) >= 2 for e in pm)
+    assert all(not e.calls and e.text for e in examples if e.kind == "irrelevance")
+    assert all(len(e.tools) >= 2 for e in examples if e.kind == "multiple")
+
+
+def test_every_generated_example_verifies_grammar_included(examples):
+    pytest.importorskip("llama_cpp")
+    from behaviorlab.models._toolcalls import GrammarMatcher
+
+    m = GrammarMatcher()
+    try:
+        bad = {e.id: verify(e, m if i < 200 else None) for i, e in enumerate(examples)}
+    finally:
+        m.close()
+    assert {k: v for k, v in bad.items() if v} == {}
+
+
+def _first(examples: list[SynthExample], kind: str) -> SynthExample:
+    return next(e for e in examples if e.kind == kind and not e.masked)
+
+
+def test_verification_rejects_unsound_examples(examples):
+    ex = _first(examples, "simple")
+    ((name, args),) = ex.calls[0].items()
+    key = next(k for k, v in args.items() if isinstance(v, str))
+
+    def variant(**update) -> SynthExample:
+        return ex.model_copy(update=update, deep=True)
+
+    unwritten = variant(calls=[{name: {**args, key: args[key] + " Street"}}])
+    assert any("not written in the request" in p for p in verify(unwritten))
+    unknown = variant(calls=[{name: {**args, "colour": "red"}}])
+    assert any("not in the schema" in p for p in verify(unknown))
+    typed = variant(calls=[{name: {**args, key: 12}}])
+    assert any("is not of type" in p for p in verify(typed))
+    other = variant(calls=[{"not_offered": args}])
+    assert any("not offered" in p for p in verify(other))
+    missing = variant(calls=[{name: {k: v for k, v in args.items() if k != key}}])
+    assert verify(missing)  # a required value left out: the schema and BFCL's checker say so
+    irr = _first(examples, "irrelevance")
+    wrong_irr = irr.model_copy(update={"calls": [{irr.tools[0].name: {}}]}, deep=True)
+    assert verify(wrong_irr)
+    offered = irr.model_copy(update={"asked": next(iter(irr.apis.values()))})
+    assert any("among those offered" in p for p in verify(offered))
+
+
+def test_the_grammar_check_catches_a_completion_the_decoder_could_not_write(examples):
+    pytest.importorskip("llama_cpp")
+    from behaviorlab.models._toolcalls import GrammarMatcher
+
+    ex = next(
+        e for e in examples if e.kind == "simple" and len(next(iter(e.calls[0].values()))) > 1
+    )
+    ((name, args),) = ex.calls[0].items()
+    reordered = ex.model_copy(update={"calls": [{name: dict(reversed(list(args.items())))}]})
+    m = GrammarMatcher()
+    try:
+        assert verify(ex, m) == []
+        assert verify(reordered) == []  # as data it is fine...
+        assert verify(reordered, m) == ["the tool-call grammar does not admit the completion"]
+    finally:
+        m.close()
+
+
+def test_the_training_prompt_is_exactly_what_the_fc_agent_sends(examples):
+    for ex in (_first(examples, "parallel"), next(e for e in examples if e.masked)):
+        model = ScriptedModel([ex.completion()])
+        agent = FunctionCallingAgent(model)
+        out = agent.run({"messages": [{"role": "user", "content": ex.question}], "tools": ex.tools})
+        sent = [{"role": m.role, "content": m.content} for m in model.calls[0]]
+        assert sent == prompt_messages(ex)
+        assert out.output.calls == ex.calls  # the completion decodes to the answer
+
+
+def test_contamination_is_near_zero_for_every_bfcl_category(examples):
+    report = contamination_report(
+        [example_text(e) for e in examples], [e.question for e in examples]
+    )
+    assert len(report.categories) == 11
+    for c in report.categories:
+        assert c.examples_share <= MAX_OVERLAP and c.items_share <= MAX_OVERLAP, c
+        assert c.identical_questions == 0
+
+
+def test_the_contamination_measure_sees_bfcl_text_in_training_data():
+    leaked = load_category("parallel", 30)
+    texts = [item_text(i) for i in leaked] + ["Book a table for two in Porto tonight."] * 30
+    questions = [i.messages[-1]["content"] for i in leaked]
+    report = contamination_report(texts, questions, categories=["parallel", "irrelevance"])
+    parallel, irrelevance = report.categories
+    assert parallel.examples_overlapping == 30 and parallel.items_overlapping >= 30
+    assert parallel.identical_questions == 30
+    assert parallel.examples_share == 0.5 > MAX_OVERLAP
+    assert irrelevance.items_share < parallel.items_share
+
+
+def test_write_dataset_exports_what_the_trainer_reads_with_the_reports(tmp_path: Path):
+    from behaviorlab.train import load_examples
+
+    summary, report = write_dataset(tmp_path, 150, seed=3, check_grammar=False)
+    assert summary.kept == summary.generated == 150 and summary.rejected == {}
+    train = load_examples(tmp_path)
+    held = load_examples(tmp_path / "examples.heldout.jsonl")
+    assert len(train) + len(held) == 150 and len(held) > 0
+    ex = train[0]
+    assert [m.role for m in ex.prompt] == ["system", "user"] and ex.completion[
+        0
+    ].role == "assistant"
+    saved = json.loads((tmp_path / "contamination.json").read_text())
+    assert len(saved["categories"]) == 11 and saved["n"] == report.n
+    assert json.loads((tmp_path / "synth.json").read_text())["kinds"] == summary.kinds
+    with pytest.raises(ValueError, match="overlaps BFCL"):
+        write_dataset(tmp_path / "x", 20, seed=3, check_grammar=False, max_overlap=-1.0)
+
+
+def test_no_call_answers_are_text_the_grammar_allows():
+    from behaviorlab.tasks.bfcl._synth import NO_CALL_ANSWERS
+
+    assert all("{" not in t and "<" not in t for t in NO_CALL_ANSWERS)
+    assert tool_call_text("f", {"a": "<x>"}).count("<") == 2  # only the tags
+    assert isinstance(ToolSpec, type)
