@@ -8,12 +8,12 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 from pydantic_core import to_jsonable_python
 
 from behaviorlab.agents import Declined
 from behaviorlab.evals._scorers import parse_number
-from behaviorlab.tools import Tool
+from behaviorlab.tools import Tool, ToolError
 from behaviorlab.trace import _context
 from behaviorlab.trace._context import ToolCallRecord
 
@@ -48,16 +48,12 @@ def call_tool(tool: Tool, /, **arguments: Any) -> Any:
     with _context.span(f"execute_tool {tool.name}", kind="tool", attributes=attrs) as span:
         span.set_input(args)
         try:
-            value = to_jsonable_python(tool.fn(**tool.validate(args)))
+            value = to_jsonable_python(tool.execute(args))
             content = value if isinstance(value, str) else json.dumps(value, default=str)
             span.set_output(content)
             span.set_attribute("gen_ai.tool.call.result", content[:2000])
-        except ValidationError as e:
-            error = f"invalid arguments for {tool.name}: " + "; ".join(
-                f"{'.'.join(map(str, err['loc']))}: {err['msg']}" for err in e.errors()[:3]
-            )
-        except Exception as e:  # a tool that rejects its input: the level cannot answer
-            error = f"{tool.name} failed: {type(e).__name__}: {e}"
+        except ToolError as e:  # a tool that rejects its input: the level cannot answer
+            error = str(e)
         if error is not None:
             span.set_error(error)
             content = f"Error: {error}"

@@ -54,7 +54,7 @@ def tool_subject(tool: Tool, grammar: Grammar, *, lexer: Lexer = JSON_LEXER) -> 
     """The tool as a subject: arguments JSON (drawn from ``grammar``) -> result text."""
 
     def call(text: str) -> str:
-        return encode_result(tool.fn(**tool.validate(json.loads(text))))
+        return encode_result(tool.execute(json.loads(text)))
 
     return FunctionSubject(
         f"tool:{tool.name}", call, grammar, lexer, lexer, description=tool.description

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 
 from behaviorlab.agents import Agent, Result
 from behaviorlab.models import Model
+from behaviorlab.tools import Tool
 
 
 class Scenario(BaseModel):
@@ -72,6 +73,11 @@ class Task(ABC):
                 "(or pass a .py file)"
             )
         return factory(model, options or ScenarioOptions())
+
+    def tools(self) -> list[Tool]:
+        """Every tool the task's agents may call, so each can be audited (the injection test
+        walks them) and offered to a user's own agent."""
+        return []
 
     def answer_for_output(self, result: Result) -> Any:
         """What ``--jsonl`` prints as the answer; tasks override to normalise."""

@@ -17,7 +17,12 @@ from behaviorlab.trace._context import ToolCallRecord
 
 
 class ToolError(RuntimeError):
-    pass
+    """A tool refused its arguments or failed. ``observation`` is what the agent is shown
+    (``Type: message`` of the underlying failure), the message names the tool as well."""
+
+    def __init__(self, message: str, *, observation: str | None = None) -> None:
+        super().__init__(message)
+        self.observation = observation or message
 
 
 class ToolResult(BaseModel):
@@ -31,10 +36,21 @@ class ToolResult(BaseModel):
 
 
 class Tool:
+    """A typed function an agent may call. Its arguments are untrusted data (an LLM, possibly
+    steered by injected text, wrote them): a tool validates them and never evaluates them as
+    code — except a tool declared ``runs_code``, which must run them in the sandbox."""
+
     def __init__(
-        self, fn: Callable[..., Any], name: str | None = None, description: str | None = None
+        self,
+        fn: Callable[..., Any],
+        name: str | None = None,
+        description: str | None = None,
+        *,
+        runs_code: bool = False,
     ) -> None:
         self.fn = fn
+        #: the tool's purpose is to execute its argument as code (in the sandbox)
+        self.runs_code = runs_code
         self.name = name or fn.__name__
         doc = inspect.getdoc(fn) or ""
         summary, param_docs = _parse_docstring(doc)
@@ -50,8 +66,30 @@ class Tool:
         return self.fn(*args, **kwargs)
 
     def validate(self, arguments: dict[str, Any]) -> dict[str, Any]:
-        model = self._args_model.model_validate(arguments)
+        """The arguments as the function's types; raises :class:`ToolError` naming each bad one."""
+        if not isinstance(arguments, dict):
+            raise ToolError(
+                f"invalid arguments for {self.name}: expected an object, got "
+                f"{type(arguments).__name__}"
+            )
+        try:
+            model = self._args_model.model_validate(arguments)
+        except ValidationError as e:
+            raise ToolError(f"invalid arguments for {self.name}: {_validation_message(e)}") from None
         return {k: getattr(model, k) for k in type(model).model_fields}
+
+    def execute(self, arguments: dict[str, Any]) -> Any:
+        """Validate and run; every failure is a :class:`ToolError` that names the tool.
+
+        Arguments are untrusted data (an LLM wrote them): tools must never evaluate them as
+        code outside the sandbox.
+        """
+        kwargs = self.validate(arguments)
+        try:
+            return self.fn(**kwargs)
+        except Exception as e:
+            seen = f"{type(e).__name__}: {e}"
+            raise ToolError(f"{self.name} failed: {seen}", observation=seen) from e
 
     def invoke(self, arguments: dict[str, Any], call_id: str = "") -> ToolResult:
         """Validate, run and record the call; every failure becomes an error observation."""
@@ -65,19 +103,11 @@ class Tool:
         with _context.span(f"execute_tool {self.name}", kind="tool", attributes=attrs) as span:
             span.set_input(arguments)
             try:
-                value = self.fn(**self.validate(arguments))
+                value = self.execute(arguments)
                 content = value if isinstance(value, str) else json.dumps(value, default=str)
                 result = ToolResult(name=self.name, call_id=call_id, content=content)
-            except ValidationError as e:
-                msg = f"invalid arguments for {self.name}: " + "; ".join(
-                    f"{'.'.join(map(str, err['loc'])) or 'arguments'}: {err['msg']}"
-                    for err in e.errors()
-                )
-                result = ToolResult(
-                    name=self.name, call_id=call_id, content=f"Error: {msg}", ok=False, error=msg
-                )
-            except Exception as e:  # the agent sees the failure and may recover
-                msg = f"{type(e).__name__}: {e}"
+            except ToolError as e:  # the agent sees the failure and may recover
+                msg = e.observation
                 result = ToolResult(
                     name=self.name, call_id=call_id, content=f"Error: {msg}", ok=False, error=msg
                 )
@@ -103,12 +133,16 @@ class Tool:
 
 
 def tool(
-    fn: Callable[..., Any] | None = None, *, name: str | None = None, description: str | None = None
+    fn: Callable[..., Any] | None = None,
+    *,
+    name: str | None = None,
+    description: str | None = None,
+    runs_code: bool = False,
 ) -> Any:
-    """Decorator: ``@tool`` or ``@tool(name=...)``."""
+    """Decorator: ``@tool`` or ``@tool(name=..., runs_code=...)``."""
     if fn is not None:
         return Tool(fn)
-    return lambda f: Tool(f, name=name, description=description)
+    return lambda f: Tool(f, name=name, description=description, runs_code=runs_code)
 
 
 class ToolRegistry:
@@ -152,6 +186,12 @@ class ToolRegistry:
                 name=call.name, call_id=call.id, content=f"Error: {msg}", ok=False, error=msg
             )
         return t.invoke(call.arguments, call.id)
+
+
+def _validation_message(e: ValidationError) -> str:
+    return "; ".join(
+        f"{'.'.join(map(str, err['loc'])) or 'arguments'}: {err['msg']}" for err in e.errors()[:5]
+    )
 
 
 _PARAM_RE = re.compile(r"^\s*(\w+)\s*(?:\([^)]*\))?\s*:\s*(.+)$")

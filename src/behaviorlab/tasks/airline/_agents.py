@@ -8,11 +8,7 @@
 
 from __future__ import annotations
 
-import ast
-import operator
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from behaviorlab.agents import (
     Agent,
@@ -37,7 +33,7 @@ from behaviorlab.tasks.airline._geo import cities_written_in, region_of_route
 from behaviorlab.tasks.airline._parser import ParseDeclined, parse_problem
 from behaviorlab.tasks.airline._rules import bag_surcharge, checked_bag_fee
 from behaviorlab.tasks.airline._rules_text import rules_text
-from behaviorlab.tools import Tool, tool
+from behaviorlab.tools import Tool, evaluate_expression, strip_money, tool
 
 # ----------------------------------------------------------------------------- L0
 
@@ -114,41 +110,6 @@ def make_l1(model: Model | None, *, narrow_bags: bool = True) -> Agent:
 
 # ----------------------------------------------------------------------------- L3
 
-_OPS: dict[type, Callable[..., Any]] = {
-    ast.Add: operator.add,
-    ast.Sub: operator.sub,
-    ast.Mult: operator.mul,
-    ast.Div: operator.truediv,
-    ast.FloorDiv: operator.floordiv,
-    ast.Mod: operator.mod,
-    ast.Pow: operator.pow,
-    ast.USub: operator.neg,
-    ast.UAdd: operator.pos,
-}
-
-
-def _eval_arith(node: ast.AST) -> float:
-    if isinstance(node, ast.Expression):
-        return _eval_arith(node.body)
-    if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
-        return node.value
-    if isinstance(node, ast.BinOp) and type(node.op) in _OPS:
-        if isinstance(node.op, ast.Pow) and abs(_eval_arith(node.right)) > 100:
-            raise ValueError("exponent too large")
-        return _OPS[type(node.op)](_eval_arith(node.left), _eval_arith(node.right))  # type: ignore[no-any-return]
-    if isinstance(node, ast.UnaryOp) and type(node.op) in _OPS:
-        return _OPS[type(node.op)](_eval_arith(node.operand))  # type: ignore[no-any-return]
-    if (
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Name)
-        and node.func.id in ("max", "min", "sum")
-    ):
-        vals = [_eval_arith(a) for a in node.args]
-        agg: dict[str, Callable[[list[float]], float]] = {"max": max, "min": min, "sum": sum}
-        return agg[node.func.id](vals)
-    raise ValueError(f"unsupported expression element: {ast.dump(node)[:60]}")
-
-
 @tool
 def calculator(expression: str) -> float:
     """Evaluate an arithmetic expression such as "180 + 35 + 45 + 100".
@@ -156,8 +117,8 @@ def calculator(expression: str) -> float:
     Args:
         expression: Numbers with + - * / ( ) and max(...), min(...).
     """
-    value = _eval_arith(ast.parse(expression.replace("$", "").replace(",", ""), mode="eval"))
-    return int(value) if float(value).is_integer() else round(value, 4)
+    value = evaluate_expression(strip_money(expression))
+    return int(value) if float(value).is_integer() else round(float(value), 4)
 
 
 def airline_tools() -> list[Tool]:

@@ -24,6 +24,7 @@ from behaviorlab.tasks.airline._generator import (
     TRAIN_TEMPLATES,
     generate_problems,
 )
+from behaviorlab.tools import Tool
 
 SOURCES = (
     "rulearena",
@@ -118,6 +119,9 @@ class AirlineTask(Task):
         "cot": _cot,
     }
     model_free_agents: ClassVar[frozenset[str]] = frozenset({"l0"})
+
+    def tools(self) -> list[Tool]:
+        return _agents.airline_tools()
 
     def scenarios(self, options: ScenarioOptions) -> list[Scenario]:
         return [problem_scenario(p) for p in load_problems(options)]

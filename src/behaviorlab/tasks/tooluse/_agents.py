@@ -1,4 +1,4 @@
-"""The tool-aware L3 agent: ``code_executor`` (sandbox), ``calculator`` (sympy), ``answer_directly``.
+"""The tool-aware L3 agent: ``code_executor`` (sandbox), ``calculator`` (a safe evaluator), ``answer_directly``.
 
 Three prompt formats — direct, chain-of-thought, tool-description — so the decision of
 *when* to use a tool can be compared across prompts with the same harness.
@@ -10,12 +10,12 @@ from typing import Literal
 
 from behaviorlab.agents import ReActAgent
 from behaviorlab.models import Model
-from behaviorlab.tools import Tool, tool
+from behaviorlab.tools import Tool, evaluate_expression, format_number, tool
 
 PromptFormat = Literal["direct", "cot", "tooldesc"]
 
 
-@tool
+@tool(runs_code=True)
 def code_executor(code: str) -> str:
     """Run a complete Python program in a sandbox and return what it prints.
 
@@ -29,22 +29,13 @@ def code_executor(code: str) -> str:
 
 @tool
 def calculator(expression: str) -> str:
-    """Evaluate a mathematical expression exactly with sympy, e.g. "48213*9377" or "factorial(20)".
+    """Evaluate one arithmetic expression exactly, e.g. "48213*9377", "factorial(20)" or "2^64".
 
     Args:
-        expression: A sympy expression (numbers, + - * / **, functions like sqrt, factorial, gcd).
+        expression: Numbers with + - * / // % ** ( ) and math functions such as sqrt, log,
+            factorial, gcd, comb, min, max (no variables).
     """
-    import sympy
-
-    if len(expression) > 500:
-        raise ValueError("expression longer than 500 characters")
-    value = sympy.sympify(expression, evaluate=True)
-    if getattr(value, "is_Integer", False):
-        return str(int(value))
-    if getattr(value, "is_number", False):
-        exact = sympy.nsimplify(value)
-        return str(exact) if exact.is_Rational and exact.q < 1000 else str(sympy.N(value, 15))
-    return str(value)
+    return format_number(evaluate_expression(expression))
 
 
 @tool

@@ -14,10 +14,11 @@ from behaviorlab.tasks._base import (
     Task,
     register_task,
 )
-from behaviorlab.tasks.tooluse._agents import make_tooluse_agent
+from behaviorlab.tasks.tooluse._agents import make_tooluse_agent, tooluse_tools
 from behaviorlab.tasks.tooluse._generator import generate_items
 from behaviorlab.tasks.tooluse._scoring import score_answer, tool_decision
 from behaviorlab.tasks.tooluse._types import DIFFICULTIES, ToolUseItem
+from behaviorlab.tools import Tool
 
 
 def _factory(fmt: str) -> AgentFactory:
@@ -36,6 +37,9 @@ class ToolUseTask(Task):
         "l3-cot": _factory("cot"),
         "l3-tooldesc": _factory("tooldesc"),
     }
+
+    def tools(self) -> list[Tool]:
+        return tooluse_tools()
 
     def scenarios(self, options: ScenarioOptions) -> list[Scenario]:
         split = options.split or "heldout"
