@@ -88,8 +88,9 @@ class Store:
             rows = conn.execute(select(s.schema_version.c.version)).scalars().all()
         return max(rows, default=0)
 
-    def migrate(self) -> list[int]:
-        """Apply every migration newer than the store's version; returns those applied.
+    def migrate(self, target: int | None = None) -> list[int]:
+        """Apply every migration newer than the store's version (up to ``target``, default the
+        latest); returns those applied.
 
         Safe when several processes open a new store at once: a migration that fails because
         another process applied it first is re-checked against the recorded version.
@@ -102,7 +103,7 @@ class Store:
                         s.schema_version.create(conn)
                 current = self.version()
                 for number, name, fn in MIGRATIONS:
-                    if number <= current:
+                    if number <= current or (target is not None and number > target):
                         continue
                     with self.engine.begin() as conn:
                         fn(conn)

@@ -1,4 +1,5 @@
-"""The store's tables as of the latest migration (migrations in ``_migrations`` build them)."""
+"""The store's tables as of the latest migration, for queries. The migrations in
+``_migrations`` carry their own frozen DDL: a change here needs a new migration there."""
 
 from __future__ import annotations
 
@@ -91,6 +92,7 @@ results = SATable(
     Column("scores", Text, nullable=False, default="{}"),
     Column("extra", Text, nullable=False, default="{}"),
     Column("created_at", Float, nullable=False),
+    Column("infra_error", Text, nullable=True),  # migration 5
     UniqueConstraint("eval_id", "scenario_id", "repeat", name="uq_result_once"),
 )
 
