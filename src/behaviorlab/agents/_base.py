@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, Field
 
+from behaviorlab.models import infra_cause
 from behaviorlab.trace import _context
 
 
@@ -34,6 +35,9 @@ class Result(BaseModel):
     declined: bool = False
     reason: str | None = None
     error: str | None = None
+    #: set when the model's infrastructure failed (endpoint, model file, credentials): the run
+    #: says nothing about the agent, so an evaluation leaves it unscored and re-runs it
+    infra_error: str | None = None
     level: str = ""
     answered_by: str | None = None
     input_tokens: int = 0
@@ -66,7 +70,8 @@ class Agent(ABC):
     """Subclasses implement ``_run``; ``run`` adds the agent span, timing and the usage tally.
 
     ``_run`` returns the output, or raises :class:`Declined`. Any other exception becomes
-    ``Result.error`` so one bad input never stops an evaluation.
+    ``Result.error`` so one bad input never stops an evaluation; one caused by the model's
+    infrastructure (``models.InfraError``) also sets ``Result.infra_error``.
     """
 
     level: ClassVar[str] = "L?"
@@ -103,6 +108,10 @@ class Agent(ABC):
                 span.set_attribute("behaviorlab.declined", d.reason)
             except Exception as e:
                 result.error = f"{type(e).__name__}: {e}"
+                infra = infra_cause(e)
+                if infra is not None:
+                    result.infra_error = str(infra)
+                    span.set_attribute("behaviorlab.infra_error", str(infra))
                 span.set_error(e)
             span.set_output(result.output if result.ok else (result.reason or result.error))
             result.latency_s = time.perf_counter() - t0

@@ -51,4 +51,29 @@ for _cmd, _module, _attr in (
 
 
 def main() -> None:
-    app()
+    """The console script: every error is one line on stderr and a non-zero exit.
+
+    Typer's own usage errors already are; anything else that escapes a command (a bug, or an
+    error a command did not anticipate) is reported as ``error: Type: message`` with exit
+    code 1. ``BEHAVIORLAB_DEBUG=1`` shows the traceback instead.
+    """
+    import os
+    import sys
+
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        raise SystemExit(130) from None
+    except Exception as e:
+        if os.environ.get("BEHAVIORLAB_DEBUG"):
+            raise
+        sys.stderr.write(f"error: {one_line(e)}\n")
+        raise SystemExit(1) from None
+
+
+def one_line(e: BaseException, limit: int = 500) -> str:
+    """``Type: message`` on one line (messages of several lines are joined), cut at ``limit``."""
+    msg = " ".join(str(e).split())
+    text = f"{type(e).__name__}: {msg}" if msg else type(e).__name__
+    return text if len(text) <= limit else text[: limit - 1] + "…"

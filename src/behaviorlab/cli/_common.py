@@ -42,7 +42,10 @@ def open_store(url: str | None) -> Store:
 
 
 def fail(msg: str, code: int = 2) -> None:
-    err.print(f"[bold red]error:[/] {msg}")
+    """One line on stderr (never wrapped, never read as markup) and exit ``code``."""
+    from rich.text import Text
+
+    err.print(Text.assemble(("error:", "bold red"), " ", " ".join(msg.split())), soft_wrap=True)
     raise typer.Exit(code)
 
 

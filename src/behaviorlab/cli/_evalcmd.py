@@ -7,7 +7,17 @@ from typing import Any
 from rich.table import Table
 
 from behaviorlab.cli._common import err, fail, print_json, progress_bar
-from behaviorlab.evals import EvalConfig, EvalMetrics, EvalRun, RunRecord, compute_metrics, run_eval
+from behaviorlab.evals import (
+    EvalConfig,
+    EvalMetrics,
+    EvalRun,
+    EvaluationStopped,
+    RunRecord,
+    compute_metrics,
+    run_eval,
+    unscored_summary,
+)
+from behaviorlab.models import ModelError
 from behaviorlab.store import Store
 from behaviorlab.tasks import Scenario, get_task
 from behaviorlab.trace import OTLPExporter
@@ -35,9 +45,12 @@ def execute(
             bar.update(tid, total=total, status=f"(resumed {already} done)" if already else "")
 
         def on_result(rec: RunRecord, sc: Scenario) -> None:
-            state["done"] += 1
-            state["correct"] += int(rec.correct)
-            bar.update(tid, advance=1, status=f"acc {state['correct'] / state['done']:.0%}")
+            if rec.infra_error is not None:
+                bar.update(tid, advance=1, status="[red]infrastructure error[/]")
+            else:
+                state["done"] += 1
+                state["correct"] += int(rec.correct)
+                bar.update(tid, advance=1, status=f"acc {state['correct'] / state['done']:.0%}")
             if jsonl:
                 print_json(jsonl_row(task, rec, sc))
 
@@ -51,7 +64,10 @@ def execute(
                 on_start=on_start,
                 exporters=exporters,
             )
-        except (FileNotFoundError, ValueError, KeyError, ImportError) as e:
+        except EvaluationStopped as e:
+            fail(str(e), code=3)
+            raise
+        except (FileNotFoundError, ValueError, KeyError, ImportError, ModelError) as e:
             fail(str(e))
             raise
     return run
@@ -63,6 +79,8 @@ def jsonl_row(task: Any, rec: RunRecord, sc: Scenario) -> dict[str, Any]:
     row.update({"correct": rec.correct, "declined": rec.declined, "error": rec.error})
     if hasattr(task, "jsonl_fields"):  # a task's own columns (BFCL: its id and the calls)
         row.update(task.jsonl_fields(rec, sc))
+    if rec.infra_error is not None:
+        row["infra_error"] = rec.infra_error
     return row
 
 
@@ -71,6 +89,8 @@ def metrics_table(title: str, m: EvalMetrics) -> Table:
     t.add_column("metric")
     t.add_column("value", justify="right")
     t.add_row("runs (scenarios × repeats)", f"{m.runs} ({m.scenarios} × {m.repeats})")
+    if m.unscored:
+        t.add_row("[red]not scored (infrastructure errors)[/]", str(m.unscored))
     t.add_row("accuracy [Wilson 95%]", m.accuracy.fmt())
     for lvl, acc in m.by_level.items():
         t.add_row(f"  level {lvl}", acc.fmt())
@@ -108,4 +128,10 @@ def summarise(run: EvalRun, *, as_json: bool = False) -> EvalMetrics:
         )
         if run.resumed:
             err.print(f"resumed: {run.resumed} runs were already recorded, {run.ran} ran now")
+    why = unscored_summary(run.results)
+    if why is not None:
+        fail(
+            f"evaluation {run.record.eval_id}: {why}; run the same command again to resume",
+            code=3,
+        )
     return m

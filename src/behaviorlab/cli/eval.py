@@ -171,8 +171,12 @@ def history_cmd(
                 str(p.n),
                 val + trend,
             )
-            prev = p.value
+            if p.value is not None:
+                prev = p.value
         err.print(t)
+        for p in s.points:
+            if p.unscored:
+                err.print(f"[yellow]skipped {p.eval_id}:[/] {p.unscored}")
     if not series:
         err.print("no evaluations recorded yet")
 

@@ -89,6 +89,13 @@ class EscalationAgent(Agent):
                 cost_usd=r.cost_usd,
                 latency_s=r.latency_s,
             )
+            if r.infra_error is not None:  # the next level would not help: the run is void
+                attempt.outcome, attempt.reason = "error", r.infra_error
+                attempts.append(attempt)
+                _record(attempts, None)
+                return r.model_copy(
+                    update={"metadata": {**r.metadata, "escalation": _dump(attempts)}}
+                )
             if r.declined:
                 attempt.outcome, attempt.reason = "declined", r.reason
             elif r.error is not None:

@@ -20,17 +20,21 @@ from behaviorlab.evals._gate import (
 )
 from behaviorlab.evals._metrics import Accuracy, EvalMetrics, compute_metrics
 from behaviorlab.evals._repo import (
+    STOPPED,
     EvalNotFoundError,
     EvalRecord,
     RunRecord,
+    UnscoredRunsError,
     get_eval,
     list_evals,
     load_results,
+    unscored_summary,
 )
 from behaviorlab.evals._runner import (
     BudgetConfig,
     EvalConfig,
     EvalRun,
+    EvaluationStopped,
     agent_factory,
     code_version,
     load_agent_file,
@@ -55,6 +59,7 @@ from behaviorlab.evals._stats import (
 )
 
 __all__ = [
+    "STOPPED",
     "Accuracy",
     "BootstrapResult",
     "BudgetConfig",
@@ -66,6 +71,7 @@ __all__ = [
     "EvalNotFoundError",
     "EvalRecord",
     "EvalRun",
+    "EvaluationStopped",
     "GateCriteria",
     "GateDecision",
     "HistorySeries",
@@ -74,6 +80,7 @@ __all__ = [
     "RatioMetric",
     "RunRecord",
     "ToolSelection",
+    "UnscoredRunsError",
     "agent_factory",
     "code_version",
     "compare_evals",
@@ -97,5 +104,6 @@ __all__ = [
     "run_eval",
     "scorer",
     "tool_selection",
+    "unscored_summary",
     "wilson_interval",
 ]

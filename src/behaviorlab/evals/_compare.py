@@ -16,13 +16,23 @@ from behaviorlab.evals._gate import (
     decide,
 )
 from behaviorlab.evals._metrics import EvalMetrics, compute_metrics
-from behaviorlab.evals._repo import EvalRecord, get_eval, list_evals, load_results
+from behaviorlab.evals._repo import (
+    EvalRecord,
+    get_eval,
+    list_evals,
+    load_results,
+    require_scored,
+    unscored_summary,
+)
 from behaviorlab.store import Store
 
 
 def paired_data(store: Store, eval_id: str) -> tuple[EvalRecord, PairedData]:
+    """The evaluation's runs for pairing; raises ``UnscoredRunsError`` if the infrastructure
+    left any unscored (a comparison would count them as wrong or silently drop them)."""
     rec = get_eval(store, eval_id)
     rows = load_results(store, rec.eval_id)
+    require_scored(rec, rows)
     data = PairedData.from_rows(
         [
             PairedRow(
@@ -78,6 +88,8 @@ class HistoryPoint(BaseModel):
     code_version: str
     value: float | None
     n: int
+    #: why the point has no value: its evaluation has runs the infrastructure left unscored
+    unscored: str | None = None
 
 
 class HistorySeries(BaseModel):
@@ -120,13 +132,15 @@ def history(store: Store, task: str | None, metric: str = "accuracy") -> list[Hi
                 key=key, agent=rec.agent, model=rec.model, level=level, prompt_hash=ph, points=[]
             ),
         )
+        why = unscored_summary(rows)
         s.points.append(
             HistoryPoint(
                 eval_id=rec.eval_id,
                 created_at=rec.created_at,
                 code_version=rec.code_version,
-                value=get(m) if rows else None,
+                value=get(m) if rows and why is None else None,
                 n=len(rows),
+                unscored=why,
             )
         )
     return list(series.values())

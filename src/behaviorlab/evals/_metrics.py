@@ -30,6 +30,9 @@ class Accuracy(BaseModel):
 
 
 class EvalMetrics(BaseModel):
+    """Metrics of the scored runs; runs the infrastructure failed are only counted
+    (``unscored``), never scored as wrong."""
+
     runs: int
     scenarios: int
     repeats: int
@@ -60,6 +63,8 @@ class EvalMetrics(BaseModel):
     #: means of numeric/boolean score details (e.g. over-use rate), overall and per category
     details_mean: dict[str, float] = Field(default_factory=dict)
     details_by_category: dict[str, dict[str, float]] = Field(default_factory=dict)
+    #: runs left unscored by infrastructure errors (model endpoint, model file, credentials)
+    unscored: int = 0
 
 
 def _group(rows: Sequence[RunRecord], key: Callable[[RunRecord], object]) -> dict[str, Accuracy]:
@@ -72,6 +77,10 @@ def _group(rows: Sequence[RunRecord], key: Callable[[RunRecord], object]) -> dic
 
 
 def compute_metrics(rows: Sequence[RunRecord]) -> EvalMetrics:
+    unscored = sum(1 for r in rows if r.infra_error is not None)
+    if unscored:
+        m = compute_metrics([r for r in rows if r.infra_error is None])
+        return m.model_copy(update={"unscored": unscored})
     if not rows:
         return EvalMetrics(runs=0, scenarios=0, repeats=0, accuracy=Accuracy.of([]))
     lat = np.array([r.latency_s for r in rows])

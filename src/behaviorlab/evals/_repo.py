@@ -7,11 +7,14 @@ import time
 from typing import Any
 
 from pydantic import BaseModel, Field
-from sqlalchemy import and_, insert, select, update
+from sqlalchemy import and_, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from behaviorlab.store import Store, StoreError
 from behaviorlab.store import _schema as s
+
+#: an evaluation with runs left unscored by infrastructure errors; the same command resumes it
+STOPPED = "stopped"
 
 
 class EvalRecord(BaseModel):
@@ -55,14 +58,43 @@ class RunRecord(BaseModel):
     scores: dict[str, Any] = Field(default_factory=dict)
     extra: dict[str, Any] = Field(default_factory=dict)
     created_at: float = 0.0
+    #: the model's infrastructure failed (endpoint, model file, credentials): not scored, and
+    #: re-run when the evaluation resumes
+    infra_error: str | None = None
 
     @property
     def tokens(self) -> int:
         return self.input_tokens + self.output_tokens
 
+    @property
+    def scored(self) -> bool:
+        return self.infra_error is None
+
 
 class EvalNotFoundError(LookupError):
     pass
+
+
+class UnscoredRunsError(ValueError):
+    """An evaluation has runs its infrastructure left unscored: it cannot be compared yet."""
+
+
+def unscored_summary(rows: list[RunRecord]) -> str | None:
+    """``"N of M runs not scored (infrastructure error: …)"``, or None when all are scored."""
+    bad = [r for r in rows if r.infra_error is not None]
+    if not bad:
+        return None
+    return f"{len(bad)} of {len(rows)} runs not scored (infrastructure error: {bad[-1].infra_error})"
+
+
+def require_scored(rec: EvalRecord, rows: list[RunRecord]) -> None:
+    """Raise :class:`UnscoredRunsError` naming the evaluation, the count and the cause."""
+    why = unscored_summary(rows)
+    if why is not None:
+        raise UnscoredRunsError(
+            f"evaluation {rec.eval_id} has {why}; resume it with the command that started it "
+            "before comparing it"
+        )
 
 
 def create_eval(store: Store, rec: EvalRecord) -> None:
@@ -89,8 +121,11 @@ def find_resumable(
 ) -> EvalRecord | None:
     """The newest unfinished eval with exactly this configuration (and, given one, this code
     version: an evaluation begun before the agent's code changed must not be finished by the
-    new code, its results would mix two agents under one id)."""
-    cond = and_(s.evals.c.config_hash == config_hash, s.evals.c.status == "running")
+    new code, its results would mix two agents under one id). Unfinished: killed while
+    ``running``, or ``stopped`` with runs its infrastructure left unscored."""
+    cond = and_(
+        s.evals.c.config_hash == config_hash, s.evals.c.status.in_(("running", STOPPED))
+    )
     if code_version is not None:
         cond = and_(cond, s.evals.c.code_version == code_version)
     q = select(s.evals).where(cond).order_by(s.evals.c.created_at.desc()).limit(1)
@@ -109,7 +144,8 @@ def set_status(store: Store, eval_id: str, status: str) -> None:
 
 
 def insert_result(store: Store, r: RunRecord) -> bool:
-    """Insert once; a second insert of the same (eval, scenario, repeat) is ignored (False)."""
+    """Insert once; a second insert of the same (eval, scenario, repeat) is ignored (False),
+    except over a run left unscored by an infrastructure error, which the new one replaces."""
     row = r.model_dump()
     for k in ("answer", "expected"):
         row[k] = None if row[k] is None else json.dumps(row[k], default=str)
@@ -118,6 +154,14 @@ def insert_result(store: Store, r: RunRecord) -> bool:
     row["created_at"] = row["created_at"] or time.time()
     try:
         with store.engine.begin() as conn:
+            conn.execute(
+                delete(s.results).where(
+                    s.results.c.eval_id == r.eval_id,
+                    s.results.c.scenario_id == r.scenario_id,
+                    s.results.c.repeat == r.repeat,
+                    s.results.c.infra_error.is_not(None),
+                )
+            )
             conn.execute(insert(s.results).values(**row))
     except IntegrityError:
         return False
@@ -129,7 +173,10 @@ def insert_result(store: Store, r: RunRecord) -> bool:
 
 
 def done_keys(store: Store, eval_id: str) -> set[tuple[str, int]]:
-    q = select(s.results.c.scenario_id, s.results.c.repeat).where(s.results.c.eval_id == eval_id)
+    """The (scenario, repeat) pairs already run and scored: a resume skips exactly these."""
+    q = select(s.results.c.scenario_id, s.results.c.repeat).where(
+        s.results.c.eval_id == eval_id, s.results.c.infra_error.is_(None)
+    )
     with store.engine.connect() as conn:
         return {(sid, rep) for sid, rep in conn.execute(q)}
 

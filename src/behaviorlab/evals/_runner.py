@@ -21,12 +21,14 @@ from pydantic import BaseModel, Field
 import behaviorlab
 from behaviorlab.agents import Agent, Result, WorkflowAgent
 from behaviorlab.evals._repo import (
+    STOPPED,
     EvalRecord,
     RunRecord,
     create_eval,
     done_keys,
     find_resumable,
     insert_result,
+    load_results,
     set_status,
 )
 from behaviorlab.models import Model, get_model
@@ -59,9 +61,11 @@ class EvalConfig(BaseModel):
     # how the work is spread does not change what is measured: not part of the hash
     workers: int = 1
     executor: Literal["local", "ray"] = "local"
+    #: stop after this many runs in a row fail on the model's infrastructure (0: never)
+    max_infra_errors: int = 3
 
     def identity(self) -> dict[str, Any]:
-        return self.model_dump(exclude={"workers", "executor"})
+        return self.model_dump(exclude={"workers", "executor", "max_infra_errors"})
 
     def config_hash(self) -> str:
         blob = json.dumps(self.identity(), sort_keys=True, default=str)
@@ -155,9 +159,63 @@ class EvalRun(BaseModel):
     ran: int = 0
 
 
+class EvaluationStopped(RuntimeError):
+    """The model's infrastructure failed several runs in a row; the evaluation was stopped.
+
+    Its recorded runs are kept; the unscored ones run again when the same command resumes it.
+    """
+
+    def __init__(self, eval_id: str, cause: str, unscored: int) -> None:
+        super().__init__(
+            f"evaluation {eval_id} stopped: {cause} ({unscored} run{'s' if unscored != 1 else ''}"
+            " not scored; run the same command again to resume)"
+        )
+        self.eval_id = eval_id
+        self.cause = cause
+        self.unscored = unscored
+
+
+class _InfraBreaker:
+    """Counts infrastructure failures in a row (thread-safe); trips at ``limit``."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.streak = 0
+        self.cause: str | None = None
+        self._lock = threading.Lock()
+
+    def add(self, record: RunRecord) -> bool:
+        """Record one finished run; True once the limit of failures in a row is reached."""
+        with self._lock:
+            if record.infra_error is None:
+                self.streak = 0
+            else:
+                self.streak += 1
+                self.cause = record.infra_error
+            return self.tripped
+
+    @property
+    def tripped(self) -> bool:
+        return self.limit > 0 and self.streak >= self.limit
+
+
 def _score_to_record(
     eval_id: str, task: Task, sc: Scenario, repeat: int, result: Result
 ) -> RunRecord:
+    if result.infra_error is not None:  # the run says nothing about the agent: not scored
+        return RunRecord(
+            eval_id=eval_id,
+            scenario_id=sc.id,
+            repeat=repeat,
+            trace_id=result.trace_id,
+            level=sc.level,
+            category=sc.category,
+            error=result.error,
+            infra_error=result.infra_error,
+            latency_s=result.latency_s,
+            cpu_s=result.cpu_s,
+            created_at=time.time(),
+        )
     score = task.score(sc, result)
     return RunRecord(
         eval_id=eval_id,
@@ -245,7 +303,7 @@ def run_eval(
         create_eval(store, rec)
         agents: list[Agent] = [probe]
     else:
-        agents = []
+        agents = [make()]  # a missing model file fails here, before any run
     done = done_keys(store, rec.eval_id)
     resumed = len(done)
     by_id = {sc.id: sc for sc in scs}
@@ -253,6 +311,7 @@ def run_eval(
     recorder = Recorder(store, exporters=exporters)
     if on_start:
         on_start(len(todo), resumed)
+    breaker = _InfraBreaker(config.max_infra_errors)
 
     if config.executor == "ray":
         from behaviorlab.evals._ray import run_on_ray
@@ -262,17 +321,23 @@ def run_eval(
             insert_result(store, record)
             if on_result:
                 on_result(record, by_id[record.scenario_id])
+            if breaker.add(record):
+                break
     else:
-        _run_local(config, task, rec.eval_id, todo, make, agents, recorder, store, on_result, by_id)
+        _run_local(
+            config, task, rec.eval_id, todo, make, agents, recorder, store, on_result, by_id, breaker
+        )
 
     recorder.flush()
-    set_status(store, rec.eval_id, "finished")
-    rec.status = "finished"
-    from behaviorlab.evals._repo import load_results
-
-    return EvalRun(
-        record=rec, results=load_results(store, rec.eval_id), resumed=resumed, ran=len(todo)
-    )
+    results = load_results(store, rec.eval_id)
+    unscored = sum(1 for r in results if r.infra_error is not None)
+    if breaker.tripped:
+        set_status(store, rec.eval_id, STOPPED)
+        left = config.repeats * len(scs) - (len(results) - unscored)
+        raise EvaluationStopped(rec.eval_id, breaker.cause or "infrastructure error", left)
+    rec.status = STOPPED if unscored else "finished"
+    set_status(store, rec.eval_id, rec.status)
+    return EvalRun(record=rec, results=results, resumed=resumed, ran=len(todo))
 
 
 def _run_local(
@@ -286,6 +351,7 @@ def _run_local(
     store: Store,
     on_result: Callable[[RunRecord, Scenario], None] | None,
     by_id: dict[str, Scenario],
+    breaker: _InfraBreaker,
 ) -> None:
     local = threading.local()
     pool_lock = threading.Lock()
@@ -311,6 +377,8 @@ def _run_local(
             record = job(sc, r)
             if on_result:
                 on_result(record, sc)
+            if breaker.add(record):
+                return
         return
     with ThreadPoolExecutor(max_workers=workers) as pool:
         futures = [pool.submit(job, sc, r) for sc, r in todo]
@@ -318,3 +386,7 @@ def _run_local(
             record = fut.result()
             if on_result:
                 on_result(record, by_id[record.scenario_id])
+            if breaker.add(record):
+                for f in futures:  # runs not yet started stay unrun: the resume runs them
+                    f.cancel()
+                break

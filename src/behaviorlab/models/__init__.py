@@ -1,7 +1,13 @@
 """Models: one provider protocol, four providers, structured output and a price table."""
 
 from behaviorlab.models._base import Model
-from behaviorlab.models._errors import MissingDependencyError, ModelError, StructuredOutputError
+from behaviorlab.models._errors import (
+    InfraError,
+    MissingDependencyError,
+    ModelError,
+    StructuredOutputError,
+    infra_cause,
+)
 from behaviorlab.models._grammar import FIRST, FOLLOWS, LAST
 from behaviorlab.models._llamacpp import LlamaCppModel, packaged_gguf
 from behaviorlab.models._openai import OpenAIModel
@@ -36,6 +42,7 @@ __all__ = [
     "LAST",
     "Completion",
     "GenerationConfig",
+    "InfraError",
     "LlamaCppModel",
     "Message",
     "MissingDependencyError",
@@ -54,6 +61,7 @@ __all__ = [
     "decoding_schema_for",
     "generate_structured",
     "get_model",
+    "infra_cause",
     "json_schema_for",
     "load_causal_lm",
     "packaged_gguf",

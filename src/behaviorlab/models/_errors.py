@@ -5,6 +5,23 @@ class ModelError(RuntimeError):
     """A provider could not produce a completion."""
 
 
+class InfraError(ModelError):
+    """The model's infrastructure failed, not the agent: an endpoint that cannot be reached, a
+    model file that is missing, credentials the provider refuses. An evaluation does not score
+    such a run (it is re-run on resume) and stops after a few in a row."""
+
+
+def infra_cause(exc: BaseException | None) -> InfraError | None:
+    """The :class:`InfraError` behind ``exc`` (itself or in its cause/context chain), if any."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, InfraError):
+            return exc
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
 class MissingDependencyError(ImportError):
     """An optional extra is needed; the message names the pip command."""
 

