@@ -7,9 +7,9 @@ from pydantic import BaseModel
 
 from behaviorlab.models import (
     GenerationConfig,
+    InfraError,
     LlamaCppModel,
     Message,
-    ModelError,
     generate_structured,
     get_model,
     packaged_gguf,
@@ -35,7 +35,7 @@ def test_llamacpp_default_model_from_installed_package():
 
 
 def test_llamacpp_missing_file_is_clear():
-    with pytest.raises(ModelError, match="GGUF file not found"):
+    with pytest.raises(InfraError, match="model file not found"):
         LlamaCppModel("/nonexistent/model.gguf")
 
 
