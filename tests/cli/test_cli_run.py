@@ -63,7 +63,7 @@ def test_jsonl_answer_is_null_where_the_agent_declined(tmp_path):
 def test_missing_rulearena_dir_and_unknown_agent_are_clear_errors(tmp_path):
     db = str(tmp_path / "s.db")
     p = _bl("run", "airline", "--agent", "l0", "--rulearena", str(tmp_path / "nope"), db=db)
-    assert p.returncode == 2 and "RuleArena directory not found" in p.stderr and p.stdout == ""
+    assert p.returncode == 2 and "data not found" in p.stderr and p.stdout == ""
     p = _bl("run", "airline", "--agent", "l9", "-n", "1", db=db)
     assert p.returncode == 2 and "has no agent 'l9'" in p.stderr
 

@@ -33,7 +33,7 @@ def execute(
     otlp: str | None = None,
 ) -> EvalRun:
     try:
-        task = get_task(config.task)
+        task = get_task(config.task, config.options.task_args)
     except KeyError as e:
         fail(str(e.args[0]))
         raise

@@ -7,7 +7,17 @@ from pathlib import Path
 
 import typer
 
-from behaviorlab.cli._common import StoreOpt, err, fail, open_store, print_json
+from behaviorlab.cli._common import (
+    DataOpt,
+    ScorerOpt,
+    StoreOpt,
+    TaskArgOpt,
+    err,
+    fail,
+    open_store,
+    print_json,
+    scenario_options,
+)
 
 
 def distill(
@@ -63,9 +73,9 @@ def distill(
     scenario_source: str | None = typer.Option(
         None, "--source", help="Verification scenarios: task source (e.g. generated-heldout)"
     ),
-    rulearena: Path | None = typer.Option(
-        None, "--rulearena", help="RuleArena checkout (verification on RuleArena)"
-    ),
+    data: Path | None = DataOpt,
+    task_args: list[str] = TaskArgOpt,
+    scorer: str | None = ScorerOpt,
     seed: int = typer.Option(1, "--seed", help="Verification scenarios: seed"),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON"),
     db: str | None = StoreOpt,
@@ -114,17 +124,18 @@ def distill(
     payload = json.loads(result.model_dump_json())
     if verify:
         from behaviorlab.distill._verify import verify_distilled
-        from behaviorlab.tasks import ScenarioOptions
 
         if result.task is None:
             fail("--verify needs --task")
         assert store is not None and result.task is not None
-        options = ScenarioOptions(
+        options = scenario_options(
             level=level,
             n=n,
             seed=seed,
             source=scenario_source,
-            data_dir=str(rulearena) if rulearena else None,
+            data=data,
+            task_args=task_args,
+            scorer=scorer,
         )
         try:
             ver = verify_distilled(

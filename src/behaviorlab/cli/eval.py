@@ -7,7 +7,17 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from behaviorlab.cli._common import StoreOpt, err, fail, open_store, print_json
+from behaviorlab.cli._common import (
+    DataOpt,
+    ScorerOpt,
+    StoreOpt,
+    TaskArgOpt,
+    err,
+    fail,
+    open_store,
+    print_json,
+    scenario_options,
+)
 from behaviorlab.cli._evalcmd import execute, summarise
 from behaviorlab.evals import (
     BudgetConfig,
@@ -17,11 +27,12 @@ from behaviorlab.evals import (
     compare_evals,
     history,
 )
-from behaviorlab.tasks import ScenarioOptions
 
 
 def eval_cmd(
-    task: str = typer.Argument(..., help="Task name, e.g. airline"),
+    task: str = typer.Argument(
+        ..., help="Task: a name (airline), tasks.py@NAME, or data.jsonl|.csv|.parquet"
+    ),
     agent: str = typer.Option(
         ...,
         "--agent",
@@ -36,7 +47,9 @@ def eval_cmd(
     repeats: int = typer.Option(1, "--repeats", "-k", help="Runs per scenario"),
     workers: int = typer.Option(1, "--workers", "-w", help="Parallel workers"),
     executor: str = typer.Option("local", "--executor", help="local | ray"),
-    rulearena: Path | None = typer.Option(None, "--rulearena", help="RuleArena checkout"),
+    data: Path | None = DataOpt,
+    task_args: list[str] = TaskArgOpt,
+    scorer: str | None = ScorerOpt,
     source: str | None = typer.Option(None, "--source"),
     split: str | None = typer.Option(None, "--split", help="Dataset split (e.g. heldout)"),
     seed: int = typer.Option(0, "--seed"),
@@ -57,8 +70,6 @@ def eval_cmd(
     db: str | None = StoreOpt,
 ) -> None:
     """Evaluate an agent: scenarios × repeats, parallel, recorded, resumable after a crash."""
-    if rulearena is not None and not rulearena.exists():
-        fail(f"RuleArena directory not found: {rulearena}")
     if executor not in ("local", "ray"):
         fail(f"--executor must be local or ray, not {executor!r}")
     store = open_store(db)
@@ -66,13 +77,15 @@ def eval_cmd(
         task=task,
         agent=agent,
         model=model,
-        options=ScenarioOptions(
+        options=scenario_options(
             level=level,
             n=n,
             seed=seed,
             source=source,
             split=split,
-            data_dir=str(rulearena) if rulearena else None,
+            data=data,
+            task_args=task_args,
+            scorer=scorer,
         ),
         repeats=repeats,
         seed=seed,

@@ -6,7 +6,18 @@ from pathlib import Path
 
 import typer
 
-from behaviorlab.cli._common import StoreOpt, err, fail, open_store, out, print_json
+from behaviorlab.cli._common import (
+    DataOpt,
+    ScorerOpt,
+    StoreOpt,
+    TaskArgOpt,
+    err,
+    fail,
+    open_store,
+    out,
+    print_json,
+    scenario_options,
+)
 
 
 def promote(
@@ -15,14 +26,18 @@ def promote(
         "candidate", "--candidate", help="Alias or version number of the candidate"
     ),
     alias: str = typer.Option("production", "--alias", help="The alias to move on APPROVE"),
-    task: str = typer.Option("airline", "--task"),
+    task: str = typer.Option(
+        "airline", "--task", help="A task name, tasks.py@NAME, or a data file"
+    ),
     agent: str = typer.Option(
         "l1", "--agent", "-a", help="The task's agent to run with each model (l1, l3, ...)"
     ),
     level: int | None = typer.Option(None, "--level", "-l"),
     n: int | None = typer.Option(20, "-n", help="Scenarios (per level for airline)"),
     source: str | None = typer.Option(None, "--source"),
-    rulearena: Path | None = typer.Option(None, "--rulearena", help="RuleArena checkout"),
+    data: Path | None = DataOpt,
+    task_args: list[str] = TaskArgOpt,
+    scorer: str | None = ScorerOpt,
     seed: int = typer.Option(0, "--seed"),
     repeats: int = typer.Option(1, "--repeats", "-k"),
     max_tokens: int | None = typer.Option(
@@ -45,14 +60,17 @@ def promote(
     from behaviorlab.evals import GateCriteria
     from behaviorlab.models import GenerationConfig
     from behaviorlab.registry import RegistryError
-    from behaviorlab.tasks import ScenarioOptions
     from behaviorlab.train import promote as run_promote
 
-    if rulearena is not None and not rulearena.exists():
-        fail(f"RuleArena directory not found: {rulearena}")
     store = open_store(db)
-    opts = ScenarioOptions(
-        level=level, n=n, seed=seed, source=source, data_dir=str(rulearena) if rulearena else None
+    opts = scenario_options(
+        level=level,
+        n=n,
+        seed=seed,
+        source=source,
+        data=data,
+        task_args=task_args,
+        scorer=scorer,
     )
     criteria = GateCriteria(
         min_accuracy_ratio=min_accuracy_ratio,

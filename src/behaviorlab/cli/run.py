@@ -6,14 +6,22 @@ from pathlib import Path
 
 import typer
 
-from behaviorlab.cli._common import StoreOpt, fail, open_store
+from behaviorlab.cli._common import (
+    DataOpt,
+    ScorerOpt,
+    StoreOpt,
+    TaskArgOpt,
+    open_store,
+    scenario_options,
+)
 from behaviorlab.cli._evalcmd import execute, summarise
 from behaviorlab.evals import EvalConfig
-from behaviorlab.tasks import ScenarioOptions
 
 
 def run(
-    task: str = typer.Argument(..., help="Task name, e.g. airline"),
+    task: str = typer.Argument(
+        ..., help="Task: a name (airline), tasks.py@NAME, or data.jsonl|.csv|.parquet"
+    ),
     agent: str = typer.Option(
         "l1",
         "--agent",
@@ -25,9 +33,9 @@ def run(
     ),
     level: int | None = typer.Option(None, "--level", "-l", help="Difficulty level"),
     n: int | None = typer.Option(None, "-n", help="Number of scenarios (first n)"),
-    rulearena: Path | None = typer.Option(
-        None, "--rulearena", help="RuleArena checkout; without it the task's own generator is used"
-    ),
+    data: Path | None = DataOpt,
+    task_args: list[str] = TaskArgOpt,
+    scorer: str | None = ScorerOpt,
     source: str | None = typer.Option(
         None, "--source", help="Scenario source (rulearena | generated | generated-heldout)"
     ),
@@ -49,20 +57,20 @@ def run(
     db: str | None = StoreOpt,
 ) -> None:
     """Run an agent over a task's scenarios once and print accuracy, tokens, latency and cost."""
-    if rulearena is not None and not rulearena.exists():
-        fail(f"RuleArena directory not found: {rulearena}")
     store = open_store(db)
     config = EvalConfig(
         task=task,
         agent=agent,
         model=model,
-        options=ScenarioOptions(
+        options=scenario_options(
             level=level,
             n=n,
             seed=seed,
             source=source,
             split=split,
-            data_dir=str(rulearena) if rulearena else None,
+            data=data,
+            task_args=task_args,
+            scorer=scorer,
         ),
         workers=workers,
     )

@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from pydantic_core import to_jsonable_python
 
 from behaviorlab.agents import Declined
-from behaviorlab.evals._scorers import parse_number
+from behaviorlab.scoring import parse_number
 from behaviorlab.tools import Tool, ToolError
 from behaviorlab.trace import _context
 from behaviorlab.trace._context import ToolCallRecord

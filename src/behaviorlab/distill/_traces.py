@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from behaviorlab.evals._repo import get_eval, load_results
-from behaviorlab.evals._scorers import parse_number
+from behaviorlab.scoring import parse_number
 from behaviorlab.store import Store
 from behaviorlab.trace import SpanRecord
 

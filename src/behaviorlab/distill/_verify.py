@@ -94,7 +94,7 @@ def verify_distilled(
     tests); ``source_factory`` replaces the task's ``source_agent``."""
     path = Path(workflow)
     static = static_leak_check_file(path, allow=list(allow))
-    t = get_task(task)
+    t = get_task(task, options.task_args)
     skip = set(exclude)
     scenarios = [s for s in t.scenarios(options) if s.id not in skip]
     if not scenarios:

@@ -40,15 +40,6 @@ from behaviorlab.evals._runner import (
     load_agent_file,
     run_eval,
 )
-from behaviorlab.evals._scorers import (
-    ToolSelection,
-    exact_match,
-    get_scorer,
-    numeric_match,
-    parse_number,
-    scorer,
-    tool_selection,
-)
 from behaviorlab.evals._stats import (
     BootstrapResult,
     holm,
@@ -56,6 +47,15 @@ from behaviorlab.evals._stats import (
     paired_bootstrap,
     paired_table,
     wilson_interval,
+)
+from behaviorlab.scoring import (
+    ToolSelection,
+    exact_match,
+    get_scorer,
+    numeric_match,
+    parse_number,
+    scorer,
+    tool_selection,
 )
 
 __all__ = [

@@ -33,7 +33,7 @@ def _remote_job(
     from behaviorlab.tasks._base import Scenario, get_task
 
     config = EvalConfig.model_validate_json(config_json)
-    task = get_task(config.task)
+    task = get_task(config.task, config.options.task_args)
     key = config.config_hash()
     if key not in _AGENTS:
         _AGENTS[key] = agent_factory(

@@ -270,7 +270,7 @@ def run_eval(
     model_kwargs: dict[str, Any] | None = None,
     exporters: list[Any] | None = None,
 ) -> EvalRun:
-    task = get_task(config.task)
+    task = get_task(config.task, config.options.task_args)
     scs = scenarios if scenarios is not None else task.scenarios(config.options)
     if not scs:
         raise ValueError(f"task {config.task!r} produced no scenarios for {config.options}")

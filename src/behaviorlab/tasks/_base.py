@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from importlib.metadata import entry_points
 from typing import Any, ClassVar
 
@@ -45,6 +45,8 @@ class ScenarioOptions(BaseModel):
     data_dir: str | None = None
     split: str | None = None
     extra: dict[str, Any] = Field(default_factory=dict)
+    #: ``-T key=value``: the arguments a file task is built with (``get_task(spec, task_args)``)
+    task_args: dict[str, Any] = Field(default_factory=dict)
 
 
 AgentFactory = Callable[[Model | None, ScenarioOptions], Agent]
@@ -92,7 +94,14 @@ def register_task(cls: type[Task]) -> type[Task]:
     return cls
 
 
-def get_task(name: str) -> Task:
+def get_task(name: str, args: Mapping[str, Any] | None = None) -> Task:
+    """A task by registered name, or from a file: ``PATH.py[@NAME]`` or a data file
+    (``.jsonl``/``.json``/``.csv``/``.parquet``); ``args`` are the ``-T key=value`` task
+    arguments a file task is built with (registered tasks read them from their options)."""
+    from behaviorlab.tasks._files import is_file_spec, load_file_task
+
+    if is_file_spec(name):
+        return load_file_task(name, args)
     if name not in _TASKS:
         _load_builtin()
     if name not in _TASKS:
@@ -100,7 +109,10 @@ def get_task(name: str) -> Task:
             if ep.name == name:
                 register_task(ep.load())
     if name not in _TASKS:
-        raise KeyError(f"unknown task {name!r}; known: {', '.join(sorted(_TASKS))}")
+        raise KeyError(
+            f"unknown task {name!r}; known: {', '.join(sorted(_TASKS))} "
+            "(or a file: tasks.py@NAME, data.jsonl|.csv|.parquet)"
+        )
     return _TASKS[name]()
 
 

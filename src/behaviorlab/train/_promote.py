@@ -117,7 +117,7 @@ class PromotionResult(BaseModel):
 def _default_maker(
     task_name: str, agent: str, options: ScenarioOptions, model_kwargs: dict[str, Any]
 ) -> AgentMaker:
-    task = get_task(task_name)
+    task = get_task(task_name, options.task_args)
 
     def make(mv: ModelVersion) -> Agent:
         return task.agent(agent, model_for_version(mv, **model_kwargs), options)

@@ -20,8 +20,8 @@ from behaviorlab.agents import (
     ptool,
 )
 from behaviorlab.agents._ptool import PTool
-from behaviorlab.evals._scorers import parse_number
 from behaviorlab.models import Model
+from behaviorlab.scoring import parse_number
 from behaviorlab.tasks.airline._calculator import best_checked_bag_numbers, total_cost
 from behaviorlab.tasks.airline._extraction import (
     AirlineExtraction,

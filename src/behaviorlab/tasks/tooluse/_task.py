@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from behaviorlab.agents import Result
-from behaviorlab.evals._scorers import tool_selection
+from behaviorlab.scoring import tool_selection
 from behaviorlab.tasks._base import (
     AgentFactory,
     Scenario,

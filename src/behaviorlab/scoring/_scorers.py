@@ -1,7 +1,13 @@
-"""Scorers: robust numeric parsing, exact/enum match, tool-selection P/R/F1, custom scorers."""
+"""Scorers: robust numeric parsing, exact/enum/includes/regex/JSON/choice match, tool-selection
+P/R/F1, and a registry of named scorers (custom ones by decorator).
+
+A scorer is ``fn(answer, expected) -> bool | float``: True/1.0 is right. Tasks and the
+evaluation harness both use these, so they live below both.
+"""
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Callable, Iterable
@@ -91,10 +97,81 @@ def tool_selection(used: Iterable[str], expected: Iterable[str]) -> ToolSelectio
     )
 
 
+def includes_match(answer: Any, expected: Any) -> bool:
+    """The expected text (or every one of a list of texts) occurs in the answer, ignoring case
+    and runs of whitespace."""
+    if answer is None:
+        return False
+    wanted = expected if isinstance(expected, list) else [expected]
+    text = _norm(answer)
+    return bool(wanted) and all(_norm(w) in text for w in wanted)
+
+
+def regex_match(answer: Any, expected: Any) -> bool:
+    """``expected`` is a regular expression that must match somewhere in the answer."""
+    if answer is None:
+        return False
+    try:
+        return re.search(str(expected), str(answer), flags=re.IGNORECASE | re.DOTALL) is not None
+    except re.error as e:
+        raise ValueError(f"expected value {expected!r} is not a valid regular expression: {e}") from e
+
+
+def _json_value(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    fence = re.search(r"```(?:json)?\s*(.*?)```", text, flags=re.DOTALL)
+    if fence:
+        text = fence.group(1).strip()
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        start = min((i for i in (text.find("{"), text.find("[")) if i >= 0), default=-1)
+        if start < 0:
+            raise
+        value, _ = json.JSONDecoder().raw_decode(text[start:])
+        return value
+
+
+def json_match(answer: Any, expected: Any) -> bool:
+    """The answer holds a JSON value (bare, in a ```json fence, or after some prose) equal to
+    the expected one; object key order does not matter."""
+    if answer is None:
+        return False
+    try:
+        return bool(_json_value(answer) == _json_value(expected))
+    except (json.JSONDecodeError, ValueError):
+        return False
+
+
+_LETTER = re.compile(r"(?:^|answer(?: is)?\s*[:=]?\s*|\(|\b)([A-Z])(?:\)|\.|:|\b)")
+
+
+def choice_match(answer: Any, expected: Any, choices: Iterable[str] | None = None) -> bool:
+    """Multiple choice: with ``choices``, the answer names exactly one of them and it is the
+    expected one; without, the answer's option letter ("B", "(B)", "Answer: B") is the
+    expected letter."""
+    if answer is None:
+        return False
+    if choices:
+        return enum_match(answer, expected, list(choices))
+    want = str(expected).strip().upper()
+    text = str(answer).strip()
+    if text.upper() == want:
+        return True
+    letters = {m.group(1) for m in _LETTER.finditer(text) if m.group(1).isupper()}
+    return letters == {want}
+
+
 ScorerFn = Callable[[Any, Any], bool | float]
 _SCORERS: dict[str, ScorerFn] = {
     "numeric": numeric_match,
     "exact": exact_match,
+    "includes": includes_match,
+    "regex": regex_match,
+    "json": json_match,
+    "choice": choice_match,
 }
 
 
@@ -110,5 +187,11 @@ def scorer(fn: ScorerFn | None = None, *, name: str | None = None) -> Any:
 
 def get_scorer(name: str) -> ScorerFn:
     if name not in _SCORERS:
-        raise KeyError(f"unknown scorer {name!r}; known: {', '.join(sorted(_SCORERS))}")
+        raise KeyError(
+            f"unknown scorer {name!r}; known: {', '.join(sorted(_SCORERS))}, or model:PROVIDER/MODEL"
+        )
     return _SCORERS[name]
+
+
+def scorer_names() -> list[str]:
+    return sorted(_SCORERS)
