@@ -251,3 +251,20 @@ def test_an_evaluation_begun_by_other_code_is_not_resumed(store_url):
     again = run_eval(cfg, st)
     assert again.record.eval_id != "ev-old-code" and again.resumed == 0 and again.ran == 3
     assert len(load_results(st, "ev-old-code")) == 1  # left as it was, not finished by new code
+
+
+def test_history_keys_a_series_by_its_data(store_url):
+    st = Store(store_url)
+    for seed in (0, 0, 7):  # the same scenarios twice, then other ones of the same size
+        run_eval(
+            EvalConfig(
+                task="airline", agent="l0", options=ScenarioOptions(level=0, n=4, seed=seed)
+            ),
+            st,
+            resume=False,
+        )
+    series = history(st, "airline", "accuracy")
+    assert sorted(len(s.points) for s in series) == [1, 2]
+    assert all(" · data generated" in s.key or " · data airline" in s.key for s in series)
+    hashes = {s.key.rsplit("#", 1)[1] for s in series}
+    assert len(hashes) == 2

@@ -93,7 +93,7 @@ class HistoryPoint(BaseModel):
 
 
 class HistorySeries(BaseModel):
-    """One configuration (agent, model, level, prompt) over time."""
+    """One configuration (agent, model, level, prompt, data source and content hash) over time."""
 
     key: str
     agent: str
@@ -125,7 +125,11 @@ def history(store: Store, task: str | None, metric: str = "accuracy") -> list[Hi
         m: EvalMetrics = compute_metrics(rows)
         level = rec.config.get("options", {}).get("level")
         ph = rec.config.get("prompt_hash")
-        key = f"{rec.task} · {rec.agent} · {rec.model} · L{level if level is not None else '*'} · {ph or '-'}"
+        data = rec.config.get("data") or {}
+        key = (
+            f"{rec.task} · {rec.agent} · {rec.model} · L{level if level is not None else '*'} · "
+            f"{ph or '-'} · data {data.get('source', '-')} #{data.get('hash', '-')}"
+        )
         s = series.setdefault(
             key,
             HistorySeries(

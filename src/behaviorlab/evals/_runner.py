@@ -152,6 +152,19 @@ def _model_label(model: str | None, model_free: bool) -> str:
     return f"{provider}/{name}"
 
 
+def data_identity(config: EvalConfig, scenarios: list[Scenario]) -> dict[str, Any]:
+    """Where the scenarios came from and a hash of their content (ids, inputs, expected
+    answers): two evaluations on different data never continue one history line."""
+    o = config.options
+    source = o.data_dir or o.source or config.task
+    if o.split:
+        source = f"{source}:{o.split}"
+    blob = json.dumps(
+        [[s.id, s.input, s.expected] for s in scenarios], sort_keys=True, default=str
+    ).encode()
+    return {"source": source, "hash": hashlib.sha256(blob).hexdigest()[:12]}
+
+
 class EvalRun(BaseModel):
     record: EvalRecord
     results: list[RunRecord]
@@ -288,6 +301,7 @@ def run_eval(
                 json.dumps(probe.settings(), sort_keys=True, default=str).encode()
             ).hexdigest()[:16],
             "n_scenarios": len(scs),
+            "data": data_identity(config, scs),
         }
         rec = EvalRecord(
             eval_id=f"ev-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import math
 import time
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -285,6 +285,12 @@ def ab_table(data: ReportData) -> Table | None:
     )
 
 
+def data_label(config: dict[str, Any]) -> str:
+    """``source #hash`` of the scenarios an evaluation ran on (``-`` for older records)."""
+    d = config.get("data") or {}
+    return f"{d.get('source', '-')} #{d.get('hash', '-')}" if d else "-"
+
+
 def runs_table(data: ReportData) -> Table:
     rows = [
         [
@@ -295,6 +301,7 @@ def runs_table(data: ReportData) -> Table:
             e.record.code_version,
             str(e.record.seed),
             e.record.config_hash,
+            data_label(e.record.config),
             f"{e.metrics.scenarios} × {e.metrics.repeats}",
         ]
         for e in data.evals
@@ -310,9 +317,10 @@ def runs_table(data: ReportData) -> Table:
             "code version",
             "seed",
             "config hash",
+            "data",
             "scenarios × repeats",
         ],
-        align=["l", "l", "l", "l", "l", "r", "l", "r"],
+        align=["l", "l", "l", "l", "l", "r", "l", "l", "r"],
         rows=rows,
     )
 

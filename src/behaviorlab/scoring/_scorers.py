@@ -114,7 +114,9 @@ def regex_match(answer: Any, expected: Any) -> bool:
     try:
         return re.search(str(expected), str(answer), flags=re.IGNORECASE | re.DOTALL) is not None
     except re.error as e:
-        raise ValueError(f"expected value {expected!r} is not a valid regular expression: {e}") from e
+        raise ValueError(
+            f"expected value {expected!r} is not a valid regular expression: {e}"
+        ) from e
 
 
 def _json_value(value: Any) -> Any:

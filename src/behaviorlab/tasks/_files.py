@@ -119,21 +119,17 @@ class DataTask(Task):
             )
         self.path = Path(path)
         self.scorer_name = scorer
-        self._scorer: ScorerFn | None = None
+        try:
+            self.scorer: ScorerFn = resolve_scorer(scorer)
+        except KeyError as e:
+            raise TaskFileError(str(e.args[0])) from e
         self._rows: list[Scenario] | None = None
-
-    @property
-    def scorer(self) -> ScorerFn:
-        if self._scorer is None:
-            try:
-                self._scorer = resolve_scorer(self.scorer_name)
-            except KeyError as e:
-                raise TaskFileError(str(e.args[0])) from e
-        return self._scorer
 
     def scenarios(self, options: ScenarioOptions) -> list[Scenario]:
         if self._rows is None:
-            self._rows = [_scenario(self.path, i, row) for i, row in enumerate(_read_rows(self.path))]
+            self._rows = [
+                _scenario(self.path, i, row) for i, row in enumerate(_read_rows(self.path))
+            ]
             if not self._rows:
                 raise TaskFileError(f"{self.path} has no rows")
             ids = [s.id for s in self._rows]
@@ -197,7 +193,9 @@ def _read_rows(path: Path) -> list[dict[str, Any]]:
         except ImportError as e:
             raise TaskFileError("reading .parquet needs pyarrow: pip install pyarrow") from e
         return list(pq.read_table(path).to_pylist())
-    raise TaskFileError(f"{path}: unsupported data file type {suffix!r}; use {', '.join(DATA_SUFFIXES)}")
+    raise TaskFileError(
+        f"{path}: unsupported data file type {suffix!r}; use {', '.join(DATA_SUFFIXES)}"
+    )
 
 
 def _scenario(path: Path, i: int, row: dict[str, Any]) -> Scenario:
