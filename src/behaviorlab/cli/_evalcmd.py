@@ -19,7 +19,7 @@ from behaviorlab.evals import (
 )
 from behaviorlab.models import ModelError
 from behaviorlab.store import Store
-from behaviorlab.tasks import Scenario, get_task
+from behaviorlab.tasks import Scenario, Task, get_task
 from behaviorlab.trace import OTLPExporter
 
 
@@ -73,12 +73,11 @@ def execute(
     return run
 
 
-def jsonl_row(task: Any, rec: RunRecord, sc: Scenario) -> dict[str, Any]:
+def jsonl_row(task: Task, rec: RunRecord, sc: Scenario) -> dict[str, Any]:
     row: dict[str, Any] = {"index": sc.metadata.get("index"), "scenario_id": sc.id}
-    row["answer"] = task.jsonl_answer(rec) if hasattr(task, "jsonl_answer") else rec.answer
+    row["answer"] = task.jsonl_answer(rec)
     row.update({"correct": rec.correct, "declined": rec.declined, "error": rec.error})
-    if hasattr(task, "jsonl_fields"):  # a task's own columns (BFCL: its id and the calls)
-        row.update(task.jsonl_fields(rec, sc))
+    row.update(task.jsonl_fields(rec, sc))
     if rec.infra_error is not None:
         row["infra_error"] = rec.infra_error
     return row

@@ -81,9 +81,14 @@ class Task(ABC):
         walks them) and offered to a user's own agent."""
         return []
 
-    def answer_for_output(self, result: Result) -> Any:
-        """What ``--jsonl`` prints as the answer; tasks override to normalise."""
-        return result.output if result.ok else None
+    def jsonl_answer(self, record: Any) -> Any:
+        """What ``--jsonl`` prints as a run's answer (``record`` is the run's ``RunRecord``);
+        tasks override to normalise."""
+        return record.answer
+
+    def jsonl_fields(self, record: Any, scenario: Scenario) -> dict[str, Any]:
+        """A task's own columns in a ``--jsonl`` row (BFCL: its id and the decoded calls)."""
+        return {}
 
 
 _TASKS: dict[str, type[Task]] = {}
