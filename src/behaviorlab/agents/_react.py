@@ -6,10 +6,10 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from behaviorlab import trace as tracing
 from behaviorlab.agents._base import Agent
 from behaviorlab.models import Message, Model
 from behaviorlab.tools import Tool, ToolRegistry
-from behaviorlab.trace import _context
 
 _FINAL = re.compile(r"final answer\s*[:：]\s*(.+)", re.I | re.S)
 
@@ -69,7 +69,7 @@ class ReActAgent(Agent):
         specs = self.tools.specs()
         bad_answers = 0
         for step in range(1, self.max_steps + 1):
-            with _context.span(
+            with tracing.span(
                 f"step {step}", kind="workflow", attributes={"behaviorlab.step": step}
             ):
                 c = self.model.complete(messages, tools=specs)
@@ -102,7 +102,7 @@ class ReActAgent(Agent):
                         ),
                     ]
                     continue
-                span = _context.current_span()
+                span = tracing.current_span()
                 if span is not None:
                     span.set_attribute("behaviorlab.steps", step)
                 return answer

@@ -84,9 +84,8 @@ def distill(
 
     Then: behaviorlab eval TASK --agent workflow.py --model M, and compare it with the source.
     """
-    from behaviorlab.distill._distill import distill as run_distill
-    from behaviorlab.distill._distill import fallback_spec
-    from behaviorlab.distill._synth import CallableSpec
+    from behaviorlab.distill import CallableSpec, fallback_spec
+    from behaviorlab.distill import distill as run_distill
 
     store = open_store(db) if not Path(source).is_file() or verify else None
     try:
@@ -123,7 +122,7 @@ def distill(
         )
     payload = json.loads(result.model_dump_json())
     if verify:
-        from behaviorlab.distill._verify import verify_distilled
+        from behaviorlab.distill import verify_distilled
 
         if result.task is None:
             fail("--verify needs --task")

@@ -15,9 +15,9 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from behaviorlab import trace as tracing
 from behaviorlab.agents import Agent, Result
-from behaviorlab.evals._repo import RunRecord
-from behaviorlab.trace import _context
+from behaviorlab.evals import RunRecord
 
 #: an output check: True/None accepts, False or a string (the reason) declines
 OutputCheck = Callable[[Any], bool | str | None]
@@ -131,7 +131,7 @@ class EscalationAgent(Agent):
 
 def _record(attempts: list[LevelAttempt], answered: Agent | None) -> None:
     """On the chain's span: which level answered, and every level tried."""
-    span = _context.current_span()
+    span = tracing.current_span()
     if span is None:
         return
     span.set_attribute("behaviorlab.escalation", json.dumps(_dump(attempts), default=str))

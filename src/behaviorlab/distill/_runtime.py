@@ -11,11 +11,10 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic_core import to_jsonable_python
 
+from behaviorlab import trace as tracing
 from behaviorlab.agents import Declined
 from behaviorlab.scoring import parse_number
 from behaviorlab.tools import Tool, ToolError
-from behaviorlab.trace import _context
-from behaviorlab.trace._context import ToolCallRecord
 
 
 def tool_table(tools: Iterable[Tool | Any]) -> dict[str, Tool]:
@@ -45,7 +44,7 @@ def call_tool(tool: Tool, /, **arguments: Any) -> Any:
     t0 = time.perf_counter()
     error: str | None = None
     value: Any = None
-    with _context.span(f"execute_tool {tool.name}", kind="tool", attributes=attrs) as span:
+    with tracing.span(f"execute_tool {tool.name}", kind="tool", attributes=attrs) as span:
         span.set_input(args)
         try:
             value = to_jsonable_python(tool.execute(args))
@@ -57,8 +56,8 @@ def call_tool(tool: Tool, /, **arguments: Any) -> Any:
         if error is not None:
             span.set_error(error)
             content = f"Error: {error}"
-    _context.tally_tool(
-        ToolCallRecord(
+    tracing.tally_tool(
+        tracing.ToolCallRecord(
             name=tool.name,
             arguments=args,
             result=content,

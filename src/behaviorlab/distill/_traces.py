@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from behaviorlab.evals._repo import get_eval, load_results
+from behaviorlab.evals import get_eval, load_results
 from behaviorlab.scoring import parse_number
 from behaviorlab.store import Store
 from behaviorlab.trace import SpanRecord

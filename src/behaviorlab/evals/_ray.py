@@ -11,7 +11,7 @@ from behaviorlab.trace import Recorder, SpanRecord
 if TYPE_CHECKING:
     from behaviorlab.evals._repo import RunRecord
     from behaviorlab.evals._runner import EvalConfig
-    from behaviorlab.tasks._base import Scenario
+    from behaviorlab.tasks import Scenario
 
 _AGENTS: dict[str, Any] = {}  # per Ray worker process: one agent per eval config
 
@@ -30,7 +30,7 @@ def _remote_job(
     config_json: str, eval_id: str, scenario_json: str, repeat: int, model_kwargs: dict[str, Any]
 ) -> tuple[str, list[SpanRecord]]:
     from behaviorlab.evals._runner import EvalConfig, agent_factory, run_one
-    from behaviorlab.tasks._base import Scenario, get_task
+    from behaviorlab.tasks import Scenario, get_task
 
     config = EvalConfig.model_validate_json(config_json)
     task = get_task(config.task, config.options.task_args)
@@ -40,7 +40,7 @@ def _remote_job(
             task, config.agent, config.model, model_kwargs, config.options
         )()
     sink = _ListStore()
-    with Recorder(sink):  # type: ignore[arg-type]
+    with Recorder(sink):
         record = run_one(
             task,
             _AGENTS[key],

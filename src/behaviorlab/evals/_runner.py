@@ -33,7 +33,7 @@ from behaviorlab.evals._repo import (
 )
 from behaviorlab.models import Model, get_model
 from behaviorlab.store import Store
-from behaviorlab.tasks._base import Scenario, ScenarioOptions, Task, get_task
+from behaviorlab.tasks import Scenario, ScenarioOptions, Task, get_task
 from behaviorlab.trace import Budget, Recorder, budget
 
 

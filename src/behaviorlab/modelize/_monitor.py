@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
+from behaviorlab import trace as tracing
 from behaviorlab.modelize._metrics import levenshtein
-from behaviorlab.trace import _context
 
 if TYPE_CHECKING:
     from behaviorlab.modelize._behavior import BehaviorModel
@@ -188,6 +188,6 @@ class Monitor:
                 s.set_input(v.input)
                 s.set_output(v.output)
         else:
-            with _context.span(f"anomaly {name}", kind="anomaly", attributes=attrs) as s:
+            with tracing.span(f"anomaly {name}", kind="anomaly", attributes=attrs) as s:
                 s.set_input(v.input)
                 s.set_output(v.output)

@@ -7,10 +7,10 @@ import time
 from abc import ABC, abstractmethod
 from typing import Any, ClassVar
 
+from behaviorlab import trace as tracing
 from behaviorlab.models._pricing import PriceTable
 from behaviorlab.models._prompted_tools import parse_tool_calls, with_tools_prompt
 from behaviorlab.models._types import Completion, GenerationConfig, Message, ToolSpec
-from behaviorlab.trace import _context
 
 
 class Model(ABC):
@@ -80,7 +80,7 @@ class Model(ABC):
         }
         if tools:
             attrs["behaviorlab.request.tools"] = [t.name for t in tools]
-        with _context.span(f"chat {self.model_name}", kind="llm", attributes=attrs) as span:
+        with tracing.span(f"chat {self.model_name}", kind="llm", attributes=attrs) as span:
             span.set_input(_render_messages(messages))
             wall0, cpu0 = time.perf_counter(), time.process_time()
             if tools and not self.supports_tools:
@@ -129,7 +129,7 @@ class Model(ABC):
                     ),
                 }
             )
-        _context.tally_llm(completion)
+        tracing.tally_llm(completion)
         return completion
 
     def close(self) -> None:  # noqa: B027 - optional hook

@@ -12,8 +12,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from behaviorlab.evals import CompareReport
-from behaviorlab.evals._gate import RatioMetric
+from behaviorlab.evals import CompareReport, RatioMetric
 from behaviorlab.report._data import ReportData
 from behaviorlab.report._tables import sorted_levels
 

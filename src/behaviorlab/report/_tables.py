@@ -13,8 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from behaviorlab.evals import Accuracy
-from behaviorlab.evals._gate import RatioMetric
+from behaviorlab.evals import Accuracy, RatioMetric
 from behaviorlab.report._data import ABSection, ReportData
 
 Align = Literal["l", "r"]

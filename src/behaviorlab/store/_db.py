@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
 from behaviorlab.store import _schema as s
 from behaviorlab.store._migrations import MIGRATIONS
-from behaviorlab.trace._span import SpanRecord
+from behaviorlab.trace import SpanRecord
 
 DEFAULT_DIR = ".behaviorlab"
 ENV_URL = "BEHAVIORLAB_DB"

@@ -11,9 +11,8 @@ from typing import Any, get_type_hints
 
 from pydantic import BaseModel, ValidationError, create_model
 
-from behaviorlab.models._types import ToolCall, ToolSpec
-from behaviorlab.trace import _context
-from behaviorlab.trace._context import ToolCallRecord
+from behaviorlab import trace as tracing
+from behaviorlab.models import ToolCall, ToolSpec
 
 
 class ToolError(RuntimeError):
@@ -100,7 +99,7 @@ class Tool:
             "gen_ai.tool.call.arguments": json.dumps(arguments, default=str),
         }
         t0 = time.perf_counter()
-        with _context.span(f"execute_tool {self.name}", kind="tool", attributes=attrs) as span:
+        with tracing.span(f"execute_tool {self.name}", kind="tool", attributes=attrs) as span:
             span.set_input(arguments)
             try:
                 value = self.execute(arguments)
@@ -117,8 +116,8 @@ class Tool:
             else:
                 span.set_error(result.error or "tool failed")
                 span.set_output(result.content)
-        _context.tally_tool(
-            ToolCallRecord(
+        tracing.tally_tool(
+            tracing.ToolCallRecord(
                 name=self.name,
                 arguments=arguments,
                 result=result.content,
@@ -181,7 +180,7 @@ class ToolRegistry:
         t = self._tools.get(call.name)
         if t is None:
             msg = f"unknown tool {call.name!r}; available: {', '.join(self._tools)}"
-            _context.tally_tool(ToolCallRecord(call.name, call.arguments, f"Error: {msg}", msg))
+            tracing.tally_tool(tracing.ToolCallRecord(call.name, call.arguments, f"Error: {msg}", msg))
             return ToolResult(
                 name=call.name, call_id=call.id, content=f"Error: {msg}", ok=False, error=msg
             )

@@ -10,10 +10,12 @@ from behaviorlab.trace._context import (
     current_span,
     current_tally,
     span,
+    tally_llm,
+    tally_tool,
     tallying,
 )
 from behaviorlab.trace._otlp import OTLPExporter, to_otlp_json
-from behaviorlab.trace._recorder import Recorder, SpanExporter, traced
+from behaviorlab.trace._recorder import Recorder, SpanExporter, SpanSink, traced
 from behaviorlab.trace._span import NullSpan, Span, SpanRecord
 
 __all__ = [
@@ -25,6 +27,7 @@ __all__ = [
     "Span",
     "SpanExporter",
     "SpanRecord",
+    "SpanSink",
     "Tally",
     "ToolCallRecord",
     "budget",
@@ -32,6 +35,8 @@ __all__ = [
     "current_span",
     "current_tally",
     "span",
+    "tally_llm",
+    "tally_tool",
     "tallying",
     "to_otlp_json",
     "traced",

@@ -10,12 +10,11 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from behaviorlab.trace._span import NullSpan, Span
 
 if TYPE_CHECKING:
-    from behaviorlab.models._types import Completion
     from behaviorlab.trace._recorder import Recorder
 
 _recorder: contextvars.ContextVar[Recorder | None] = contextvars.ContextVar(
@@ -149,7 +148,28 @@ def tallying() -> Iterator[Tally]:
             parent.tool_calls.extend(t.tool_calls)
 
 
-def tally_llm(c: Completion) -> None:
+class _Tokens(Protocol):
+    @property
+    def input_tokens(self) -> int: ...
+    @property
+    def output_tokens(self) -> int: ...
+
+
+class LLMUsage(Protocol):
+    """What a tally reads of one LLM call (a ``models.Completion`` has it); declared here so
+    tracing, below the model providers, does not import them."""
+
+    @property
+    def usage(self) -> _Tokens: ...
+    @property
+    def cost_usd(self) -> float: ...
+    @property
+    def cpu_s(self) -> float: ...
+    @property
+    def latency_s(self) -> float: ...
+
+
+def tally_llm(c: LLMUsage) -> None:
     b = _budget.get()
     if b is not None:
         b.tokens += c.usage.input_tokens + c.usage.output_tokens
@@ -159,7 +179,7 @@ def tally_llm(c: Completion) -> None:
         b.check()
 
 
-def _tally_llm(c: Completion) -> None:
+def _tally_llm(c: LLMUsage) -> None:
     t = _tally.get()
     if t is None:
         return

@@ -8,19 +8,23 @@ import time
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from behaviorlab.trace import _context
 from behaviorlab.trace._span import Span, SpanRecord, new_id
-
-if TYPE_CHECKING:
-    from behaviorlab.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 class SpanExporter(Protocol):
     def export(self, spans: list[SpanRecord]) -> None: ...
+
+
+class SpanSink(Protocol):
+    """Where a recorder writes its spans: the trace store (``behaviorlab.store.Store``), or
+    anything else with this method (a Ray worker collects them in a list)."""
+
+    def write_spans(self, records: list[SpanRecord], /) -> None: ...
 
 
 class Recorder:
@@ -33,7 +37,7 @@ class Recorder:
 
     def __init__(
         self,
-        store: Store | None = None,
+        store: SpanSink | None = None,
         *,
         batch_size: int = 512,
         flush_on_root: bool = True,
