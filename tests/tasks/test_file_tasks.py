@@ -241,3 +241,31 @@ def test_ray_workers_load_a_file_task_by_its_spec(tmp_path: Path) -> None:
         ("c", True),
         ("d", False),
     ]
+
+
+def test_built_in_and_third_party_tasks_register_by_entry_point(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from importlib.metadata import EntryPoint, entry_points
+
+    from behaviorlab.tasks import _base, task_names
+
+    installed = {ep.name: ep.value for ep in entry_points(group="behaviorlab.tasks")}
+    assert {"airline", "tooluse", "bfcl"} <= set(
+        installed
+    )  # from pyproject.toml, not a list in code
+    assert {"airline", "tooluse", "bfcl"} <= set(task_names())
+
+    (tmp_path / "third_party_tasks.py").write_text(TASKS_PY)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    extra = [
+        EntryPoint("echo", "third_party_tasks:Echo", "behaviorlab.tasks"),
+        EntryPoint("broken", "third_party_tasks:not_a_task", "behaviorlab.tasks"),
+    ]
+    monkeypatch.setattr(_base, "entry_points", lambda group: [*entry_points(group=group), *extra])
+    assert "echo" in task_names()
+    assert [s.id for s in get_task("echo").scenarios(ScenarioOptions(n=2))] == ["red", "green"]
+    with pytest.raises(TypeError, match="is not a Task"):
+        get_task("broken")
+    with pytest.raises(KeyError, match="unknown task 'nope'"):
+        get_task("nope")

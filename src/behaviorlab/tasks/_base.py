@@ -108,30 +108,21 @@ def get_task(name: str, args: Mapping[str, Any] | None = None) -> Task:
     if is_file_spec(name):
         return load_file_task(name, args)
     if name not in _TASKS:
-        _load_builtin()
-    if name not in _TASKS:
         for ep in entry_points(group="behaviorlab.tasks"):
             if ep.name == name:
-                register_task(ep.load())
+                cls = ep.load()
+                if not (isinstance(cls, type) and issubclass(cls, Task)):
+                    raise TypeError(f"entry point {ep.value!r} for task {name!r} is not a Task")
+                _TASKS[name] = cls
     if name not in _TASKS:
         raise KeyError(
-            f"unknown task {name!r}; known: {', '.join(sorted(_TASKS))} "
+            f"unknown task {name!r}; known: {', '.join(task_names())} "
             "(or a file: tasks.py@NAME, data.jsonl|.csv|.parquet)"
         )
     return _TASKS[name]()
 
 
 def task_names() -> list[str]:
-    _load_builtin()
-    return sorted(_TASKS)
-
-
-def _load_builtin() -> None:
-    import importlib
-
-    for mod in (
-        "behaviorlab.tasks.airline._task",
-        "behaviorlab.tasks.tooluse._task",
-        "behaviorlab.tasks.bfcl._task",
-    ):
-        importlib.import_module(mod)
+    """Tasks registered in this process (``@register_task``) and by installed packages'
+    ``behaviorlab.tasks`` entry points, the built-in ones included."""
+    return sorted(set(_TASKS) | {ep.name for ep in entry_points(group="behaviorlab.tasks")})
