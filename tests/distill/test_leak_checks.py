@@ -78,9 +78,18 @@ def test_static_check_passes_the_distilled_module(distilled_file):
     ],
 )
 def test_static_check_fails_leaking_modules(source, expected_rules):
-    rep = static_leak_check(source, allow=[TOOLS])
+    rep = static_leak_check(source, allow=[TOOLS], hidden=get_task("airline").hidden_fields())
     assert not rep.ok
     assert {f.rule for f in rep.findings} == expected_rules, rep.summary()
+
+
+def test_hidden_parameters_are_the_tasks_own():
+    reads = 'def workflow(text, problem):\n    return problem["routine"]\n'
+    hidden = get_task("airline").hidden_fields()
+    assert {"bag_list", "base_price", "routine"} <= hidden
+    rep = static_leak_check(reads, hidden=hidden)
+    assert not rep.ok and any("routine" in f.detail for f in rep.findings), rep.summary()
+    assert static_leak_check(reads, hidden=get_task("tooluse").hidden_fields()).ok
 
 
 def test_static_check_names_the_offending_lines():

@@ -14,6 +14,7 @@ from behaviorlab.distill._synth import CallableSpec, SynthOptions, synthesize
 from behaviorlab.distill._traces import ImportIssue, load_runs
 from behaviorlab.evals import get_eval
 from behaviorlab.store import Store
+from behaviorlab.tasks import get_task
 
 
 class DistillResult(BaseModel):
@@ -49,6 +50,11 @@ def fallback_spec(value: str, task: str | None) -> CallableSpec:
         )
     _check(spec, "fallback")
     return spec
+
+
+def _hidden(task: str | None) -> frozenset[str]:
+    """The task's hidden parameter names, for the static leak check (none without a task)."""
+    return get_task(task).hidden_fields() if task else frozenset()
 
 
 def _check(spec: CallableSpec, what: str) -> None:
@@ -112,7 +118,7 @@ def distill(
         successful=len(mined.runs),
         issues=imported.issues,
         mining=mined.report(),
-        static=static_leak_check(code, allow=allow),
+        static=static_leak_check(code, allow=allow, hidden=_hidden(task)),
         allow=allow,
         scenario_ids=sorted({r.scenario_id for r in imported.runs if r.scenario_id}),
     )

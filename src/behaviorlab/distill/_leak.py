@@ -111,8 +111,6 @@ FORBIDDEN_ATTRS = frozenset(
         "modules",
     }
 )
-#: airline's hidden parameters (the fields of ``AirlineInfo`` that no tool argument shares)
-HIDDEN_PARAMETERS = frozenset({"bag_list", "base_price", "routine"})
 LABEL_STRINGS = frozenset({"expected", "metadata", "info", "answer", "label", "labels"})
 
 
@@ -150,11 +148,11 @@ def static_leak_check(
     source: str,
     *,
     allow: Iterable[str] = (),
-    hidden: Iterable[str] = HIDDEN_PARAMETERS,
+    hidden: Iterable[str] = (),
 ) -> StaticLeakReport:
     """Check a distilled module's source. ``allow`` adds ``module:name`` entries (the tools
     function, an L0 fast path, a fallback factory); ``hidden`` are the task's hidden
-    parameter names, forbidden as attributes and string keys."""
+    parameter names (``Task.hidden_fields()``), forbidden as attributes and string keys."""
     extra: dict[str, set[str]] = {}
     for spec in allow:
         module, _, name = spec.partition(":")

@@ -93,8 +93,8 @@ def verify_distilled(
     The model is ``get_model(model)`` unless ``model_factory`` builds it (a scripted model in
     tests); ``source_factory`` replaces the task's ``source_agent``."""
     path = Path(workflow)
-    static = static_leak_check_file(path, allow=list(allow))
     t = get_task(task, options.task_args)
+    static = static_leak_check_file(path, allow=list(allow), hidden=t.hidden_fields())
     skip = set(exclude)
     scenarios = [s for s in t.scenarios(options) if s.id not in skip]
     if not scenarios:

@@ -76,6 +76,11 @@ class Task(ABC):
             )
         return factory(model, options or ScenarioOptions())
 
+    def hidden_fields(self) -> frozenset[str]:
+        """Names of the hidden parameters behind a scenario's label (its ``metadata`` keys
+        that an agent must never read): a distilled workflow naming one fails the leak check."""
+        return frozenset()
+
     def tools(self) -> list[Tool]:
         """Every tool the task's agents may call, so each can be audited (the injection test
         walks them) and offered to a user's own agent."""

@@ -120,6 +120,10 @@ class AirlineTask(Task):
     }
     model_free_agents: ClassVar[frozenset[str]] = frozenset({"l0"})
 
+    def hidden_fields(self) -> frozenset[str]:
+        # the fields of AirlineInfo that no tool argument shares
+        return frozenset({"bag_list", "base_price", "routine"})
+
     def tools(self) -> list[Tool]:
         return _agents.airline_tools()
 
