@@ -42,6 +42,7 @@ for _name, _module in (
 for _cmd, _module, _attr in (
     ("distill", "behaviorlab.cli.distill", "distill"),
     ("promote", "behaviorlab.cli.promote", "promote"),
+    ("ui", "behaviorlab.cli.ui", "ui"),
 ):
     try:
         app.command(_cmd)(getattr(importlib.import_module(_module), _attr))

@@ -23,6 +23,11 @@ def add_cmd(
         None, "--suggested-tools", help="Comma-separated tool names"
     ),
     author: str | None = typer.Option(None, "--author", envvar="USER"),
+    corrected_answer: str | None = typer.Option(
+        None,
+        "--corrected-answer",
+        help="What the run should have answered (`train export` turns it into an example)",
+    ),
     as_json: bool = typer.Option(False, "--json"),
     db: str | None = StoreOpt,
 ) -> None:
@@ -37,6 +42,7 @@ def add_cmd(
             comment=comment,
             suggested_tools=[t.strip() for t in (suggested_tools or "").split(",") if t.strip()],
             author=author,
+            corrected_answer=corrected_answer,
         )
     except FeedbackError as e:
         fail(str(e))
@@ -72,7 +78,16 @@ def list_cmd(
         print_json([f.model_dump() for f in items])
         return
     t = Table(
-        "id", "trace", "eval", "scenario", "rating", "tools", "suggested", "comment", "author"
+        "id",
+        "trace",
+        "eval",
+        "scenario",
+        "rating",
+        "tools",
+        "suggested",
+        "comment",
+        "corrected answer",
+        "author",
     )
     for f in items:
         t.add_row(
@@ -84,6 +99,7 @@ def list_cmd(
             str(f.tool_selection or "-"),
             ",".join(f.suggested_tools),
             (f.comment or "")[:60],
+            (f.corrected_answer or "")[:40],
             f.author or "-",
         )
     out.print(t)
@@ -98,7 +114,8 @@ def queue_cmd(
     as_json: bool = typer.Option(False, "--json"),
     db: str | None = StoreOpt,
 ) -> None:
-    """Runs most worth labelling: disagreement across repeats and low confidence first."""
+    """Runs most worth labelling: declined or escalated runs first, then disagreement across
+    repeats and low confidence."""
     items = feedback_queue(
         open_store(db), eval_id=eval_id, task=task, limit=limit, include_rated=include_rated
     )
@@ -114,6 +131,7 @@ def queue_cmd(
         "split",
         "uncertain",
         "failed",
+        "declined/escalated",
         "trace",
     )
     for i in items:
@@ -126,6 +144,7 @@ def queue_cmd(
             f"{i.correctness_split:.2f}",
             f"{i.uncertainty:.2f}",
             str(i.declined_or_failed),
+            f"{i.declined}/{i.escalated}",
             i.trace_ids[0][:12] if i.trace_ids else "-",
         )
     out.print(t)

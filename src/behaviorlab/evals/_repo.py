@@ -7,7 +7,7 @@ import time
 from typing import Any
 
 from pydantic import BaseModel, Field
-from sqlalchemy import and_, delete, insert, select, update
+from sqlalchemy import and_, case, delete, func, insert, select, true, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from behaviorlab.store import Store, StoreError
@@ -239,3 +239,92 @@ def _run(r: Any) -> RunRecord:
     for k in ("tools_used", "scores", "extra"):
         d[k] = json.loads(d[k] or ("[]" if k == "tools_used" else "{}"))
     return RunRecord(**d)
+
+
+class EvalSummary(BaseModel):
+    """An evaluation with its headline numbers, aggregated in the database (no rows loaded)."""
+
+    record: EvalRecord
+    runs: int
+    correct: int
+    declined: int
+    errors: int
+    tokens_mean: float
+    cost_total_usd: float
+    latency_mean_s: float
+
+    @property
+    def wrong(self) -> int:
+        return max(0, self.runs - self.correct - self.declined - self.errors)
+
+
+def summarize_evals(
+    store: Store,
+    *,
+    task: str | None = None,
+    agent: str | None = None,
+    model: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> tuple[list[EvalSummary], int]:
+    """Newest evaluations first (``agent``/``model`` match substrings), and how many match."""
+    e, r = s.evals, s.results
+    cond = []
+    if task:
+        cond.append(e.c.task == task)
+    if agent:
+        cond.append(e.c.agent.contains(agent, autoescape=True))
+    if model:
+        cond.append(e.c.model.contains(model, autoescape=True))
+    agg = (
+        select(
+            r.c.eval_id,
+            func.count().label("runs"),
+            func.sum(case((r.c.correct, 1), else_=0)).label("correct"),
+            func.sum(case((r.c.declined, 1), else_=0)).label("declined"),
+            func.sum(
+                case((and_(r.c.error.is_not(None), ~r.c.declined, ~r.c.correct), 1), else_=0)
+            ).label("errors"),
+            func.avg(r.c.input_tokens + r.c.output_tokens).label("tokens"),
+            func.sum(r.c.cost_usd).label("cost"),
+            func.avg(r.c.latency_s).label("latency"),
+        )
+        .group_by(r.c.eval_id)
+        .subquery()
+    )
+    q = (
+        select(e, agg.c.runs, agg.c.correct, agg.c.declined, agg.c.errors, agg.c.tokens)
+        .add_columns(agg.c.cost, agg.c.latency)
+        .outerjoin(agg, agg.c.eval_id == e.c.eval_id)
+        .where(and_(true(), *cond))
+        .order_by(e.c.created_at.desc(), e.c.eval_id)
+        .offset(offset)
+    )
+    if limit is not None:
+        q = q.limit(limit)
+    with store.engine.connect() as conn:
+        total = conn.execute(
+            select(func.count()).select_from(e).where(and_(true(), *cond))
+        ).scalar_one()
+        rows = conn.execute(q).mappings().all()
+    return [
+        EvalSummary(
+            record=_eval(row),
+            runs=row["runs"] or 0,
+            correct=int(row["correct"] or 0),
+            declined=int(row["declined"] or 0),
+            errors=int(row["errors"] or 0),
+            tokens_mean=float(row["tokens"] or 0.0),
+            cost_total_usd=float(row["cost"] or 0.0),
+            latency_mean_s=float(row["latency"] or 0.0),
+        )
+        for row in rows
+    ], int(total)
+
+
+def find_result(store: Store, trace_id: str) -> RunRecord | None:
+    """The scored run whose trace is ``trace_id`` (an exact id), if an evaluation recorded one."""
+    q = select(s.results).where(s.results.c.trace_id == trace_id).limit(1)
+    with store.engine.connect() as conn:
+        row = conn.execute(q).mappings().first()
+    return _run(row) if row else None

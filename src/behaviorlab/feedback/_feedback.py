@@ -31,6 +31,8 @@ class Feedback(BaseModel):
     suggested_tools: list[str] = Field(default_factory=list)
     author: str | None = None
     created_at: float = 0.0
+    #: what the run should have answered, written by the labeller: a training example
+    corrected_answer: str | None = None
 
     @field_validator("suggested_tools", mode="before")
     @classmethod
@@ -112,8 +114,10 @@ def add_feedback(
     comment: str | None = None,
     suggested_tools: Sequence[str] = (),
     author: str | None = None,
+    corrected_answer: str | None = None,
 ) -> Feedback:
-    """Store a 1-5 rating (and optionally a 1-5 tool-selection rating) against a run."""
+    """Store a 1-5 rating (and optionally a 1-5 tool-selection rating, and the answer the run
+    should have given) against a run."""
     ref = resolve_run(store, run)
     fb = Feedback(
         trace_id=ref.trace_id,
@@ -125,6 +129,7 @@ def add_feedback(
         suggested_tools=list(suggested_tools),
         author=author,
         created_at=time.time(),
+        corrected_answer=(corrected_answer or "").strip() or None,
     )
     row = fb.model_dump(exclude={"id"})
     row["suggested_tools"] = json.dumps(fb.suggested_tools)
@@ -141,7 +146,9 @@ def list_feedback(
     min_rating: int | None = None,
     max_rating: int | None = None,
     limit: int | None = None,
+    corrected_only: bool = False,
 ) -> list[Feedback]:
+    """Stored feedback, newest first; ``corrected_only`` keeps those with a corrected answer."""
     f = s.feedback
     q = select(f).order_by(f.c.created_at.desc())
     if eval_id:
@@ -152,6 +159,8 @@ def list_feedback(
         q = q.where(f.c.rating >= min_rating)
     if max_rating is not None:
         q = q.where(f.c.rating <= max_rating)
+    if corrected_only:
+        q = q.where(f.c.corrected_answer.is_not(None))
     if limit:
         q = q.limit(limit)
     with store.engine.connect() as conn:
@@ -178,6 +187,15 @@ class QueueItem(BaseModel):
     declined_or_failed: int
     priority: float
     answers: list[str]
+    #: repeats the agent declined (abstained) on
+    declined: int = 0
+    #: repeats an escalation chain passed up from a cheaper level before one answered
+    escalated: int = 0
+
+    @property
+    def needs_answer(self) -> bool:
+        """Declined or escalated: the runs a human answer teaches the most."""
+        return bool(self.declined or self.escalated)
 
 
 def _confidence(extra: dict[str, Any], scores: dict[str, Any], score: float) -> float | None:
@@ -190,6 +208,11 @@ def _confidence(extra: dict[str, Any], scores: dict[str, Any], score: float) -> 
     return None
 
 
+def _escalated(extra: dict[str, Any]) -> bool:
+    attempts = extra.get("escalation")
+    return isinstance(attempts, list) and len(attempts) > 1
+
+
 def feedback_queue(
     store: Store,
     *,
@@ -198,8 +221,9 @@ def feedback_queue(
     limit: int = 20,
     include_rated: bool = False,
 ) -> list[QueueItem]:
-    """Runs most worth labelling first: disagreement across repeats, then low confidence, then
-    declines and failures. Scenarios already rated are left out unless ``include_rated``."""
+    """Runs most worth labelling first: those the agent declined or escalated, then by
+    priority (disagreement across repeats, low confidence, failures). Scenarios already rated
+    are left out unless ``include_rated``."""
     r, e = s.results, s.evals
     q = select(
         r.c.eval_id,
@@ -248,6 +272,8 @@ def feedback_queue(
         ]
         uncertainty = 1 - min(confs) if confs else 0.0
         failed = sum(bool(x["declined"]) or bool(x["error"]) for x in runs)
+        declined = sum(bool(x["declined"]) for x in runs)
+        escalated = sum(_escalated(json.loads(str(x["extra"] or "{}"))) for x in runs)
         priority = disagreement + split + 0.5 * uncertainty + 0.25 * (failed / n)
         items.append(
             QueueItem(
@@ -261,7 +287,9 @@ def feedback_queue(
                 declined_or_failed=failed,
                 priority=round(priority, 4),
                 answers=answers,
+                declined=declined,
+                escalated=escalated,
             )
         )
-    items.sort(key=lambda i: (-i.priority, i.eval_id, i.scenario_id))
+    items.sort(key=lambda i: (not i.needs_answer, -i.priority, i.eval_id, i.scenario_id))
     return items[:limit]

@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from behaviorlab.evals import CompareReport, RatioMetric
+from behaviorlab.evals import CompareReport, HistorySeries, RatioMetric
 from behaviorlab.report._data import ReportData
 from behaviorlab.report._tables import sorted_levels
 
@@ -384,6 +384,43 @@ def ab_deltas(data: ReportData) -> Chart | None:
         "check passed; red: failed; grey: not gated. Ticks mark the gate thresholds (accuracy "
         "needs the lower bound above its tick, the others the upper bound below theirs); "
         "dotted lines mark no change.",
+    )
+
+
+def history_chart(series: list[HistorySeries], metric: str) -> Chart | None:
+    """One line per configuration over time (``behaviorlab history``'s series)."""
+    import datetime as dt
+
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    for i, s in enumerate(series):
+        pts = [p for p in s.points if p.value is not None]
+        if not pts:
+            continue
+        fig.add_trace(
+            go.Scatter(
+                x=[dt.datetime.fromtimestamp(p.created_at, dt.UTC) for p in pts],
+                y=[p.value for p in pts],
+                mode="lines+markers",
+                name=_t(s.key),
+                marker={"color": _color(i), "size": 8},
+                line={"color": _color(i)},
+                customdata=[[_t(p.eval_id), _t(p.code_version), p.n] for p in pts],
+                hovertemplate="%{y:.4g}<br>%{customdata[0]} · code %{customdata[1]} · "
+                "n=%{customdata[2]}<extra></extra>",
+            )
+        )
+    if not fig.data:
+        return None
+    _layout(fig, height=420, legend={"orientation": "h", "y": -0.25})
+    fig.update_yaxes(title_text=_t(metric))
+    fig.update_xaxes(title_text="evaluation started (UTC)")
+    return Chart(
+        "history",
+        f"History: {metric}",
+        fig,
+        "One line per configuration (task, agent, model, level, prompt); one point per evaluation.",
     )
 
 

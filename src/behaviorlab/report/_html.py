@@ -41,6 +41,11 @@ def _e(s: object) -> str:
     return html.escape(str(s))
 
 
+def chart_html(chart: Chart, include_js: bool = False) -> str:
+    """One chart as a ``<figure>``; without ``include_js`` the page must load plotly.js."""
+    return _chart_html(chart, include_js)
+
+
 def _chart_html(chart: Chart, include_js: bool) -> str:
     import plotly.io as pio
 

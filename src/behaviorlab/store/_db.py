@@ -135,13 +135,39 @@ class Store:
             raise StoreError(f"writing {len(rows)} spans to {self.url!r} failed: {e.orig}") from e
 
     def trace_spans(self, trace_id: str) -> list[SpanRecord]:
+        """The spans of the trace ``trace_id`` (or of every trace it is a prefix of)."""
         with self.engine.connect() as conn:
+            # An exact id uses the index; a prefix is a LIKE, which scans the table.
+            rows = conn.execute(
+                select(s.spans).where(s.spans.c.trace_id == trace_id).order_by(s.spans.c.start_ns)
+            ).mappings()
+            found = [_span_record(r) for r in rows]
+            if found:
+                return found
             rows = conn.execute(
                 select(s.spans)
-                .where(s.spans.c.trace_id.startswith(trace_id))
+                .where(s.spans.c.trace_id.startswith(trace_id, autoescape=True))
                 .order_by(s.spans.c.start_ns)
             ).mappings()
             return [_span_record(r) for r in rows]
+
+    def search_spans(self, text: str, limit: int = 50) -> list[SpanRecord]:
+        """Spans whose input or output contains ``text`` (case-insensitive), newest first."""
+        needle = text.strip()
+        if not needle:
+            return []
+        c = s.spans.c
+        q = (
+            select(s.spans)
+            .where(
+                c.input.icontains(needle, autoescape=True)
+                | c.output.icontains(needle, autoescape=True)
+            )
+            .order_by(c.start_ns.desc())
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            return [_span_record(r) for r in conn.execute(q).mappings()]
 
     def list_traces(self, limit: int = 20, name: str | None = None) -> list[SpanRecord]:
         """Root spans, newest first."""

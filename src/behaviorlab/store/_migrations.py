@@ -157,10 +157,16 @@ def _m5_infra_errors(conn: Connection) -> None:
     conn.exec_driver_sql("ALTER TABLE results ADD COLUMN infra_error TEXT")
 
 
+def _m6_feedback_correction(conn: Connection) -> None:
+    # the answer a labeller says the run should have given: a training example
+    conn.exec_driver_sql("ALTER TABLE feedback ADD COLUMN corrected_answer TEXT")
+
+
 MIGRATIONS: list[Migration] = [
     (1, "spans", _m1_spans),
     (2, "evals and results", _m2_evals),
     (3, "model registry", _m3_registry),
     (4, "feedback", _m4_feedback),
     (5, "results.infra_error", _m5_infra_errors),
+    (6, "feedback corrected answer", _m6_feedback_correction),
 ]

@@ -143,4 +143,6 @@ feedback = SATable(
     Column("suggested_tools", Text, nullable=False, default="[]"),
     Column("author", String(100), nullable=True),
     Column("created_at", Float, nullable=False),
+    # migration 6
+    Column("corrected_answer", Text, nullable=True),
 )

@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from sqlalchemy import func, select
 
 from behaviorlab.evals import RunRecord
+from behaviorlab.feedback import Feedback, list_feedback
 from behaviorlab.models import ToolSpec
 from behaviorlab.store import Store
 from behaviorlab.store import _schema as s
@@ -68,6 +69,20 @@ def _ratings(store: Store) -> dict[str, tuple[float | None, float | None]]:
 
 def stored_runs(store: Store, flt: StoreFilter | None = None) -> list[StoreRun]:
     """Runs that pass ``flt``, newest evaluation last."""
+    return _stored_runs(store, flt, keep=set())
+
+
+def _corrections(store: Store) -> dict[str, Feedback]:
+    """The newest corrected answer per trace."""
+    out: dict[str, Feedback] = {}
+    for fb in list_feedback(store, corrected_only=True):  # newest first
+        out.setdefault(fb.trace_id, fb)
+    return out
+
+
+def _stored_runs(store: Store, flt: StoreFilter | None, keep: set[str]) -> list[StoreRun]:
+    """Runs that pass ``flt``; runs whose trace is in ``keep`` skip the score, correctness and
+    rating conditions (a human wrote their answer, so how the model scored does not matter)."""
     from behaviorlab.evals._repo import _run as run_record
 
     flt = flt or StoreFilter()
@@ -97,6 +112,9 @@ def stored_runs(store: Store, flt: StoreFilter | None = None) -> list[StoreRun]:
             rating=rating,
             tool_rating=tool_rating,
         )
+        if rec.trace_id in keep:
+            runs.append(run)
+            continue
         if flt.min_score is not None and rec.score < flt.min_score:
             continue
         if flt.correct_only and not rec.correct:
@@ -172,13 +190,20 @@ def examples_from_store(
     prompted-tool providers do; traces record only the tool names.
     """
     out: list[TrainingExample] = []
-    for run in stored_runs(store, flt):
+    corrections = _corrections(store)
+    for run in _stored_runs(store, flt, keep=set(corrections)):
         rec = run.record
         if not rec.trace_id:
             continue
         spans = store.trace_spans(rec.trace_id)
         run_input = _run_input(spans)
+        fix = corrections.get(rec.trace_id)
+        final = _final_request(spans) if fix is not None else None
+        if fix is not None:
+            out.append(_corrected_example(run, fix, final, run_input, tool_specs))
         for msgs, text, tool_names in _llm_calls(spans):
+            if final is not None and msgs == final[0]:
+                continue  # the reply a human corrected: two answers to one prompt would conflict
             specs = [t for t in (tool_specs or []) if t.name in tool_names] if tool_names else None
             prompt = render_messages(msgs, specs)
             if not text.strip():
@@ -208,6 +233,65 @@ def examples_from_store(
                 )
             )
     return out
+
+
+def _final_request(spans: list[SpanRecord]) -> tuple[list[dict[str, Any]], list[str]] | None:
+    """The messages and offered tools of the run's last LLM request, failed ones included (a
+    declined run's request is the one a correction answers). Retries of one ptool are one
+    request: its first call's messages."""
+    by_id = {sp.span_id: sp for sp in spans}
+    llm = sorted((sp for sp in spans if sp.kind == "llm"), key=lambda sp: sp.start_ns)
+    if not llm:
+        return None
+    last = llm[-1]
+    parent = by_id.get(last.parent_id or "")
+    if parent is not None and "behaviorlab.ptool" in parent.attributes:
+        last = next(sp for sp in llm if sp.parent_id == parent.span_id)
+    try:
+        msgs = json.loads(last.input or "[]")
+    except json.JSONDecodeError:
+        return None
+    return msgs, list(last.attributes.get("behaviorlab.request.tools") or [])
+
+
+def _corrected_example(
+    run: StoreRun,
+    fix: Feedback,
+    final: tuple[list[dict[str, Any]], list[str]] | None,
+    run_input: str | None,
+    tool_specs: list[ToolSpec] | None,
+) -> TrainingExample:
+    """The run's last request answered with the labeller's corrected answer; a run that made
+    no LLM call (a plain-Python level) gets its input as the user turn."""
+    rec = run.record
+    assert fix.corrected_answer is not None
+    if final is not None:
+        msgs, tool_names = final
+        specs = [t for t in (tool_specs or []) if t.name in tool_names] if tool_names else None
+        prompt = render_messages(msgs, specs)
+    else:
+        prompt = [ChatMessage(role="user", content=run_input or "")]
+    return TrainingExample(
+        prompt=prompt,
+        completion=[ChatMessage(role="assistant", content=fix.corrected_answer)],
+        input=run_input,
+        source="feedback",
+        task=run.task,
+        agent=run.agent,
+        scenario_id=rec.scenario_id,
+        trace_id=rec.trace_id,
+        label=_label(rec),
+        score=rec.score,
+        metadata={
+            "eval_id": rec.eval_id,
+            "repeat": rec.repeat,
+            "correct": rec.correct,
+            "declined": rec.declined,
+            "feedback_id": fix.id,
+            "rating": run.rating,
+            "corrected": True,
+        },
+    )
 
 
 def _label(rec: RunRecord) -> str:
