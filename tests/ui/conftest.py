@@ -4,9 +4,8 @@ gated promotion with a rollout, and the UI served from it by a real uvicorn serv
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
@@ -71,7 +70,9 @@ def _l3_eval(store: Store) -> str:
         if "Tool calculator returned" not in messages[-1].content:
             return Completion(
                 text='<tool_call>{"name": "calculator", "arguments": {"expression": "40 + 2"}}</tool_call>',
-                tool_calls=[ToolCall(id="c1", name="calculator", arguments={"expression": "40 + 2"})],
+                tool_calls=[
+                    ToolCall(id="c1", name="calculator", arguments={"expression": "40 + 2"})
+                ],
             )
         return "Final Answer: 42"
 
@@ -117,8 +118,7 @@ def _promotion(store: Store) -> None:
     )
 
 
-def build_store(path: Path) -> Built:
-    url = f"sqlite:///{path}"
+def build_store(url: str) -> Built:
     store = Store(url)
     good = _l1_eval(store, "l1-good", off_by=0, decline_first=True)
     bad = _l1_eval(store, "l1-bad", off_by=1, decline_first=False)
@@ -132,9 +132,15 @@ def build_store(path: Path) -> Built:
     return Built(url, good, bad, l3, chain, declined.trace_id, l3_run.trace_id)
 
 
+@pytest.fixture(scope="session")
+def store_builder() -> Callable[[str], Built]:
+    """``build_store`` for a test that needs a store of its own (one it writes to)."""
+    return build_store
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    return build_store(tmp_path_factory.mktemp("ui") / "store.db")
+    return build_store(f"sqlite:///{tmp_path_factory.mktemp('ui') / 'store.db'}")
 
 
 @pytest.fixture(scope="module")

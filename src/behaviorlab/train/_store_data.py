@@ -281,11 +281,13 @@ def _corrected_example(
         scenario_id=rec.scenario_id,
         trace_id=rec.trace_id,
         label=_label(rec),
-        score=rec.score,
+        # a human's answer: preferred over any model reply to the same prompt when de-duplicating
+        score=1.0,
         metadata={
             "eval_id": rec.eval_id,
             "repeat": rec.repeat,
             "correct": rec.correct,
+            "run_score": rec.score,
             "declined": rec.declined,
             "feedback_id": fix.id,
             "rating": run.rating,

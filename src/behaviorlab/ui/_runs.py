@@ -95,6 +95,7 @@ def run_page(request: Request) -> Response:
             "n_spans": len(spans),
             "result": find_result(store, full),
             "feedback": list_feedback(store, trace_id=full),
+            "saved": saved if (saved := request.query_params.get("saved", "")).isdigit() else None,
         },
     )
 
