@@ -35,6 +35,10 @@ FLAGS = [
 SHOTS = os.environ.get("BEHAVIORLAB_UI_SCREENSHOTS")
 
 
+# the machine running the suite may be busy: wait for an element longer than Playwright's 5 s
+expect.set_options(timeout=30_000)
+
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     if not Path(CHROMIUM).is_file():
