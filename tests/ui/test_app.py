@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import html
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -166,3 +169,22 @@ def test_cli_refuses_a_public_address_without_a_token_and_a_missing_store(
     res = runner.invoke(cli, ["ui", "--db", str(tmp_path / "typo.db")])
     assert res.exit_code == 2 and "no store at" in res.output
     assert not (tmp_path / "typo.db").exists()
+
+
+def test_the_cli_serves_the_store_at_the_address_it_prints(built: Any) -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "behaviorlab.cli", "ui", "--db", built.url, "--port", "0"],
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), "COLUMNS": "400"},
+    )
+    try:
+        assert proc.stderr is not None
+        line = proc.stderr.readline()
+        found = re.search(r"(http://127\.0\.0\.1:\d+)/", line)
+        assert found, line
+        page = httpx.get(found.group(1) + "/", timeout=60)
+        assert page.status_code == 200 and built.good in page.text
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)

@@ -246,7 +246,9 @@ def feedback_queue(
         rated = set(conn.execute(select(s.feedback.c.trace_id)).scalars().all())
     groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
-        groups[(row["eval_id"], row["scenario_id"])].append(dict(row))
+        run = dict(row)
+        run["extra"] = json.loads(str(run["extra"] or "{}"))
+        groups[(row["eval_id"], row["scenario_id"])].append(run)
     items: list[QueueItem] = []
     for (eid, sid), runs in groups.items():
         traces = [str(x["trace_id"]) for x in runs if x["trace_id"]]
@@ -263,7 +265,7 @@ def feedback_queue(
             for x in runs
             if (
                 c := _confidence(
-                    json.loads(str(x["extra"] or "{}")),
+                    x["extra"],
                     json.loads(str(x["scores"] or "{}")),
                     float(x["score"]),
                 )
@@ -273,7 +275,7 @@ def feedback_queue(
         uncertainty = 1 - min(confs) if confs else 0.0
         failed = sum(bool(x["declined"]) or bool(x["error"]) for x in runs)
         declined = sum(bool(x["declined"]) for x in runs)
-        escalated = sum(_escalated(json.loads(str(x["extra"] or "{}"))) for x in runs)
+        escalated = sum(_escalated(x["extra"]) for x in runs)
         priority = disagreement + split + 0.5 * uncertainty + 0.25 * (failed / n)
         items.append(
             QueueItem(

@@ -74,7 +74,7 @@ class _Guard(BaseHTTPMiddleware):
 
     async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
         s = self.settings
-        host = (request.headers.get("host") or "").rsplit(":", 1)[0].strip("[]")
+        host = _host_name(request.headers.get("host") or "")
         if is_loopback(s.host) and not is_loopback(host):
             # a page elsewhere whose name resolves to 127.0.0.1 must not read the store
             return _refuse(request, 421, f"this server answers only to localhost, not {host!r}")
@@ -102,6 +102,13 @@ class _Guard(BaseHTTPMiddleware):
                     "printed (it ends in ?token=...), or send Authorization: Bearer <token>",
                 )
         return await call_next(request)
+
+
+def _host_name(header: str) -> str:
+    """The name in a Host header, without the port (``[::1]:8000`` → ``::1``)."""
+    if header.startswith("["):
+        return header[1:].partition("]")[0]
+    return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
 
 
 def _request_token(request: Request) -> str | None:
