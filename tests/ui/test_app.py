@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from behaviorlab.cli import app as cli
 from behaviorlab.feedback import list_feedback
 from behaviorlab.store import Store
+from behaviorlab.trace import SpanRecord
 from behaviorlab.ui import UIError, UIServer, UISettings
 
 
@@ -188,3 +189,15 @@ def test_the_cli_serves_the_store_at_the_address_it_prints(built: Any) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_text_from_runs_is_shown_never_executed(built: Any, server: UIServer) -> None:
+    evil = "<script>alert('x')</script><img src=x onerror=alert(1)>"
+    Store(built.url).write_spans(
+        [SpanRecord("e1", "evil-trace-0001", None, evil, "agent", 1, 2, input=evil, output=evil)]
+    )
+    for path, params in (("/runs/evil-trace-0001", None), ("/traces", {"q": "onerror"})):
+        r = _get(server, path, params=params)
+        assert r.status_code == 200
+        assert evil not in r.text and "<img src=x" not in r.text
+        assert "&lt;script&gt;" in r.text
