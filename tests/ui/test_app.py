@@ -201,3 +201,18 @@ def test_text_from_runs_is_shown_never_executed(built: Any, server: UIServer) ->
         assert r.status_code == 200
         assert evil not in r.text and "<img src=x" not in r.text
         assert "&lt;script&gt;" in r.text
+
+
+def test_charts_are_cached_until_an_evaluation_changes(built: Any) -> None:
+    from behaviorlab.report import collect_report
+    from behaviorlab.ui._evals import ChartCache
+
+    cache = ChartCache(size=1)
+    data = collect_report(Store(built.url), [built.good])
+    first = cache.get(data, ("latency",))
+    assert len(first) == 1 and "chart-latency" in first[0]
+    assert cache.get(data, ("latency",)) is first
+    grown = data.model_copy(deep=True)
+    grown.evals[0].metrics.runs += 1  # a resumed evaluation has more rows
+    assert cache.get(grown, ("latency",)) is not first
+    assert cache.get(data, ("latency",)) is not first  # size 1: the old entry was dropped

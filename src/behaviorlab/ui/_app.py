@@ -192,4 +192,5 @@ def create_app(store: Store, settings: UISettings | None = None) -> Starlette:
     )
     app.state.store = store
     app.state.settings = settings
+    app.state.charts = _evals.ChartCache()
     return app
