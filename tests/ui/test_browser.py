@@ -186,20 +186,25 @@ def test_label_a_declined_run_with_the_keyboard_and_read_it_back_with_the_cli(
     assert (fb["comment"], fb["corrected_answer"]) == ("two bags misread", "1334")
 
     out = tmp_path / "export"
-    exported = _cli(
-        "train", "export", "-o", str(out), "--no-hf", "--no-pairs", "--json", "--db", b.url
-    )
+    exported = _cli("train", "export", "-o", str(out), "--no-hf", "--json", "--db", b.url)
     assert exported.returncode == 0, exported.stderr
-    rows = [
-        json.loads(line)
-        for split in ("train", "heldout")
-        if (out / f"examples.{split}.jsonl").is_file()
-        for line in (out / f"examples.{split}.jsonl").read_text().splitlines()
-    ]
+    rows = _jsonl(out, "examples")
     fixed = [r for r in rows if r["trace_id"] == b.declined_trace]
     assert len(fixed) == 1 and fixed[0]["source"] == "feedback"
     assert fixed[0]["completion"][0]["content"] == "1334"
     assert "passenger_text" in fixed[0]["prompt"][-1]["content"]  # the request it answers
+    # and a preference pair: the correction over the reply the model gave
+    (pair,) = [p for p in _jsonl(out, "pairs") if p["signal"] == "correction"]
+    assert (pair["chosen"], pair["rejected"]) == ("1334", "I cannot read this passenger's bags.")
+
+
+def _jsonl(folder: Path, kind: str) -> list[dict[str, Any]]:
+    return [
+        json.loads(line)
+        for split in ("train", "heldout")
+        if (folder / f"{kind}.{split}.jsonl").is_file()
+        for line in (folder / f"{kind}.{split}.jsonl").read_text().splitlines()
+    ]
 
 
 def _results(b: Any) -> list[dict[str, object]]:

@@ -362,7 +362,48 @@ def pairs_from_store(
                         },
                     )
                 )
+    if use_ratings:
+        pairs += _correction_pairs(store, flt)
     return pairs
+
+
+def _correction_pairs(store: Store, flt: StoreFilter | None) -> list[PreferencePair]:
+    """A corrected answer against the model's reply to the same request (signal
+    ``correction``): the reply a labeller rewrote is the one not to give."""
+    corrections = _corrections(store)
+    if not corrections:
+        return []
+    out: list[PreferencePair] = []
+    for run in _stored_runs(store, flt, keep=set(corrections)):
+        rec = run.record
+        fix = corrections.get(rec.trace_id or "")
+        if fix is None or fix.corrected_answer is None or not rec.trace_id:
+            continue
+        spans = store.trace_spans(rec.trace_id)
+        final = _final_request(spans)
+        replies = [sp for sp in spans if sp.kind == "llm" and sp.output]
+        if final is None or not replies:
+            continue
+        reply = completion_text(max(replies, key=lambda sp: sp.start_ns).output)
+        if reply.strip() == fix.corrected_answer.strip():
+            continue
+        out.append(
+            PreferencePair(
+                prompt=render_messages(final[0]),
+                chosen=fix.corrected_answer,
+                rejected=reply,
+                input=_run_input(spans),
+                chosen_score=None,
+                rejected_score=rec.score,
+                source="feedback",
+                task=run.task,
+                scenario_id=rec.scenario_id,
+                label=_label(rec),
+                signal="correction",
+                metadata={"feedback_id": fix.id, "rejected_trace": rec.trace_id},
+            )
+        )
+    return out
 
 
 def _prefer(

@@ -62,8 +62,11 @@
     }
     const focus = { t: "suggested-tools", c: "comment", a: "corrected-answer" }[ev.key];
     if (focus) { ev.preventDefault(); document.getElementById(focus).focus(); return; }
+    const tag = document.activeElement ? document.activeElement.tagName : "";
     switch (ev.key) {
-      case "Enter": ev.preventDefault(); save(); break;
+      case "Enter":
+        if (tag === "A" || tag === "BUTTON" || tag === "SUMMARY") { break; }  // their own Enter
+        ev.preventDefault(); save(); break;
       case "r": if (useReply) { ev.preventDefault(); useReply.click(); } break;
       case "j": go("next-item"); break;
       case "k": go("prev-item"); break;
