@@ -61,3 +61,34 @@ def test_summaries_match_the_metrics_of_the_rows(store_url: str) -> None:
     r = rows[0]
     assert r.trace_id and find_result(store, r.trace_id) == r
     assert find_result(store, "no-such-trace") is None
+
+
+def test_runs_the_infrastructure_left_unscored_are_counted_apart(store_url: str) -> None:
+    from behaviorlab.evals import EvalRecord, RunRecord
+    from behaviorlab.evals._repo import create_eval, insert_result
+
+    store = Store(store_url)
+    create_eval(
+        store,
+        EvalRecord(
+            eval_id="ev-infra",
+            task="airline",
+            agent="a",
+            model="openai/x",
+            config={},
+            config_hash="h",
+            code_version="v",
+            seed=0,
+            created_at=1.0,
+        ),
+    )
+    insert_result(store, RunRecord(eval_id="ev-infra", scenario_id="s1", correct=True))
+    insert_result(store, RunRecord(eval_id="ev-infra", scenario_id="s2", correct=False))
+    insert_result(
+        store,
+        RunRecord(eval_id="ev-infra", scenario_id="s3", infra_error="connection refused"),
+    )
+    (s,), _ = summarize_evals(store)
+    m = compute_metrics(load_results(store, "ev-infra"))
+    assert (s.runs, s.correct, s.wrong, s.unscored) == (2, 1, 1, 1)
+    assert (m.runs, m.accuracy.correct, m.unscored) == (2, 1, 1)

@@ -216,3 +216,49 @@ def test_charts_are_cached_until_an_evaluation_changes(built: Any) -> None:
     grown.evals[0].metrics.runs += 1  # a resumed evaluation has more rows
     assert cache.get(grown, ("latency",)) is not first
     assert cache.get(data, ("latency",)) is not first  # size 1: the old entry was dropped
+
+
+def test_unscored_runs_are_shown_apart_and_block_a_comparison(tmp_path: Path) -> None:
+    from behaviorlab.evals import EvalRecord, RunRecord
+    from behaviorlab.evals._repo import create_eval, insert_result
+    from behaviorlab.ui import create_app
+
+    store = Store(f"sqlite:///{tmp_path / 'infra.db'}")
+    for eid, broken in (("ev-ok", False), ("ev-infra", True)):
+        create_eval(
+            store,
+            EvalRecord(
+                eval_id=eid,
+                task="airline",
+                agent="a",
+                model="openai/x",
+                config={},
+                config_hash=eid,
+                code_version="v",
+                seed=0,
+                created_at=1.0,
+            ),
+        )
+        for i in range(3):
+            down = broken and i == 2
+            insert_result(
+                store,
+                RunRecord(
+                    eval_id=eid,
+                    scenario_id=f"s{i}",
+                    correct=not down,
+                    infra_error="connection refused: http://127.0.0.1:9/v1" if down else None,
+                ),
+            )
+    with UIServer(create_app(store)) as srv:
+        index = _get(srv, "/")
+        assert "+1 unscored" in index.text
+        page = _get(srv, "/evals/ev-infra")
+        assert 'id="unscored"' in page.text and "1 run(s) not scored" in page.text
+        assert "100.0%" in page.text  # the two scored runs, both right
+        runs = _get(srv, "/evals/ev-infra", params={"show": "unscored"})
+        assert runs.text.count("connection refused") >= 1 and ">s2<" in runs.text
+        cmp = _get(srv, "/compare", params={"a": "ev-ok", "b": "ev-infra"})
+        assert cmp.status_code == 409 and "not compared" in cmp.text
+        queue = _get(srv, "/queue", params={"eval": "ev-infra"})
+        assert ">s2<" not in queue.text  # nothing to learn from an outage

@@ -84,7 +84,9 @@ def unscored_summary(rows: list[RunRecord]) -> str | None:
     bad = [r for r in rows if r.infra_error is not None]
     if not bad:
         return None
-    return f"{len(bad)} of {len(rows)} runs not scored (infrastructure error: {bad[-1].infra_error})"
+    return (
+        f"{len(bad)} of {len(rows)} runs not scored (infrastructure error: {bad[-1].infra_error})"
+    )
 
 
 def require_scored(rec: EvalRecord, rows: list[RunRecord]) -> None:
@@ -123,9 +125,7 @@ def find_resumable(
     version: an evaluation begun before the agent's code changed must not be finished by the
     new code, its results would mix two agents under one id). Unfinished: killed while
     ``running``, or ``stopped`` with runs its infrastructure left unscored."""
-    cond = and_(
-        s.evals.c.config_hash == config_hash, s.evals.c.status.in_(("running", STOPPED))
-    )
+    cond = and_(s.evals.c.config_hash == config_hash, s.evals.c.status.in_(("running", STOPPED)))
     if code_version is not None:
         cond = and_(cond, s.evals.c.code_version == code_version)
     q = select(s.evals).where(cond).order_by(s.evals.c.created_at.desc()).limit(1)
@@ -252,6 +252,8 @@ class EvalSummary(BaseModel):
     tokens_mean: float
     cost_total_usd: float
     latency_mean_s: float
+    #: runs the infrastructure left unscored (not in ``runs``, never counted wrong)
+    unscored: int = 0
 
     @property
     def wrong(self) -> int:
@@ -267,8 +269,10 @@ def summarize_evals(
     limit: int | None = None,
     offset: int = 0,
 ) -> tuple[list[EvalSummary], int]:
-    """Newest evaluations first (``agent``/``model`` match substrings), and how many match."""
+    """Newest evaluations first (``agent``/``model`` match substrings), and how many match.
+    The numbers are over scored runs, as ``compute_metrics``'s are."""
     e, r = s.evals, s.results
+    scored = r.c.infra_error.is_(None)
     cond = []
     if task:
         cond.append(e.c.task == task)
@@ -279,22 +283,26 @@ def summarize_evals(
     agg = (
         select(
             r.c.eval_id,
-            func.count().label("runs"),
-            func.sum(case((r.c.correct, 1), else_=0)).label("correct"),
-            func.sum(case((r.c.declined, 1), else_=0)).label("declined"),
+            func.sum(case((scored, 1), else_=0)).label("runs"),
+            func.sum(case((and_(scored, r.c.correct), 1), else_=0)).label("correct"),
+            func.sum(case((and_(scored, r.c.declined), 1), else_=0)).label("declined"),
             func.sum(
-                case((and_(r.c.error.is_not(None), ~r.c.declined, ~r.c.correct), 1), else_=0)
+                case(
+                    (and_(scored, r.c.error.is_not(None), ~r.c.declined, ~r.c.correct), 1),
+                    else_=0,
+                )
             ).label("errors"),
-            func.avg(r.c.input_tokens + r.c.output_tokens).label("tokens"),
-            func.sum(r.c.cost_usd).label("cost"),
-            func.avg(r.c.latency_s).label("latency"),
+            func.avg(case((scored, r.c.input_tokens + r.c.output_tokens))).label("tokens"),
+            func.sum(case((scored, r.c.cost_usd), else_=0.0)).label("cost"),
+            func.avg(case((scored, r.c.latency_s))).label("latency"),
+            func.sum(case((scored, 0), else_=1)).label("unscored"),
         )
         .group_by(r.c.eval_id)
         .subquery()
     )
     q = (
         select(e, agg.c.runs, agg.c.correct, agg.c.declined, agg.c.errors, agg.c.tokens)
-        .add_columns(agg.c.cost, agg.c.latency)
+        .add_columns(agg.c.cost, agg.c.latency, agg.c.unscored)
         .outerjoin(agg, agg.c.eval_id == e.c.eval_id)
         .where(and_(true(), *cond))
         .order_by(e.c.created_at.desc(), e.c.eval_id)
@@ -310,13 +318,14 @@ def summarize_evals(
     return [
         EvalSummary(
             record=_eval(row),
-            runs=row["runs"] or 0,
+            runs=int(row["runs"] or 0),
             correct=int(row["correct"] or 0),
             declined=int(row["declined"] or 0),
             errors=int(row["errors"] or 0),
             tokens_mean=float(row["tokens"] or 0.0),
             cost_total_usd=float(row["cost"] or 0.0),
             latency_mean_s=float(row["latency"] or 0.0),
+            unscored=int(row["unscored"] or 0),
         )
         for row in rows
     ], int(total)

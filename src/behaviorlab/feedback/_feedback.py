@@ -237,6 +237,8 @@ def feedback_queue(
         r.c.extra,
         r.c.scores,
     ).join(e, e.c.eval_id == r.c.eval_id)
+    # a run the infrastructure failed says nothing about the agent: nothing to label
+    q = q.where(r.c.infra_error.is_(None))
     if eval_id:
         q = q.where(r.c.eval_id.startswith(eval_id))
     if task:

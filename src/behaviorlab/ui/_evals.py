@@ -14,6 +14,7 @@ from behaviorlab.evals import (
     EvalNotFoundError,
     EvalRecord,
     RunRecord,
+    UnscoredRunsError,
     get_eval,
     history,
     load_results,
@@ -30,6 +31,7 @@ from behaviorlab.report import (
 from behaviorlab.ui._view import int_param, render, store_of, str_param
 
 PAGE = 50
+SHOW = ("all", "wrong", "declined", "correct", "unscored")
 RUNS_PAGE = 100
 HISTORY_METRICS = (
     "accuracy",
@@ -131,8 +133,8 @@ def eval_page(request: Request) -> Response:
     rec = _lookup(request, request.path_params["eval_id"])
     store = store_of(request)
     show = str_param(request, "show") or "all"
-    if show not in ("all", "wrong", "declined", "correct"):
-        raise HTTPException(400, f"show must be all, wrong, declined or correct, not {show!r}")
+    if show not in SHOW:
+        raise HTTPException(400, f"show must be one of {', '.join(SHOW)}, not {show!r}")
     offset = int_param(request, "offset", 0, hi=10_000_000)
     data = collect_report(store, [rec.eval_id])
     tables = {t.key: t for t in all_tables(data)}
@@ -160,8 +162,10 @@ def eval_page(request: Request) -> Response:
 
 
 def _shows(r: RunRecord, show: str) -> bool:
+    if show == "unscored":
+        return r.infra_error is not None
     if show == "wrong":
-        return not r.correct and not r.declined
+        return not r.correct and not r.declined and r.infra_error is None
     if show == "declined":
         return r.declined
     if show == "correct":
@@ -177,6 +181,8 @@ def compare_page(request: Request) -> Response:
     base, cand = _lookup(request, a), _lookup(request, b)
     try:
         data = collect_report(store, [base.eval_id, cand.eval_id])
+    except UnscoredRunsError as e:
+        raise HTTPException(409, f"not compared: {e}") from None
     except ValueError as e:
         raise HTTPException(400, str(e)) from None
     ab = data.comparisons[0]
