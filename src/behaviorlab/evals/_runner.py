@@ -339,17 +339,7 @@ def run_eval(
                 break
     else:
         _run_local(
-            config,
-            task,
-            rec.eval_id,
-            todo,
-            make,
-            agents,
-            recorder,
-            store,
-            on_result,
-            by_id,
-            breaker,
+            config, task, rec.eval_id, todo, make, agents, recorder, store, on_result, by_id, breaker
         )
 
     recorder.flush()

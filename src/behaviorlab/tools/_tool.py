@@ -74,9 +74,7 @@ class Tool:
         try:
             model = self._args_model.model_validate(arguments)
         except ValidationError as e:
-            raise ToolError(
-                f"invalid arguments for {self.name}: {_validation_message(e)}"
-            ) from None
+            raise ToolError(f"invalid arguments for {self.name}: {_validation_message(e)}") from None
         return {k: getattr(model, k) for k in type(model).model_fields}
 
     def execute(self, arguments: dict[str, Any]) -> Any:

@@ -110,7 +110,6 @@ def make_l1(model: Model | None, *, narrow_bags: bool = True) -> Agent:
 
 # ----------------------------------------------------------------------------- L3
 
-
 @tool
 def calculator(expression: str) -> float:
     """Evaluate an arithmetic expression such as "180 + 35 + 45 + 100".
