@@ -208,6 +208,15 @@ def _confidence(extra: dict[str, Any], scores: dict[str, Any], score: float) -> 
     return None
 
 
+def _json_with(raw: str | None, keys: tuple[str, ...]) -> dict[str, Any]:
+    """The JSON object ``raw``, parsed only when it can hold one of ``keys`` (the queue reads
+    nothing else; parsing every run's JSON was most of its time on a large store)."""
+    if not raw or not any(f'"{k}"' in raw for k in keys):
+        return {}
+    value = json.loads(raw)
+    return value if isinstance(value, dict) else {}
+
+
 def _escalated(extra: dict[str, Any]) -> bool:
     attempts = extra.get("escalation")
     return isinstance(attempts, list) and len(attempts) > 1
@@ -249,7 +258,8 @@ def feedback_queue(
     groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
         run = dict(row)
-        run["extra"] = json.loads(str(run["extra"] or "{}"))
+        run["extra"] = _json_with(run["extra"], ("confidence", "escalation"))
+        run["scores"] = _json_with(run["scores"], ("confidence",))
         groups[(row["eval_id"], row["scenario_id"])].append(run)
     items: list[QueueItem] = []
     for (eid, sid), runs in groups.items():
@@ -265,14 +275,7 @@ def feedback_queue(
         confs = [
             c
             for x in runs
-            if (
-                c := _confidence(
-                    x["extra"],
-                    json.loads(str(x["scores"] or "{}")),
-                    float(x["score"]),
-                )
-            )
-            is not None
+            if (c := _confidence(x["extra"], x["scores"], float(x["score"]))) is not None
         ]
         uncertainty = 1 - min(confs) if confs else 0.0
         failed = sum(bool(x["declined"]) or bool(x["error"]) for x in runs)
