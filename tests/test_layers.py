@@ -26,9 +26,7 @@ KNOWN = {
     ("registry", "behaviorlab.store._schema"),
     ("tasks", "behaviorlab.agents._ptool"),
     ("tasks", "behaviorlab.models._toolcalls"),
-    ("train", "behaviorlab.evals._repo"),
     ("train", "behaviorlab.models._llamacpp"),
-    ("train", "behaviorlab.store._schema"),
     ("train", "behaviorlab.tasks.airline._agents"),
     ("train", "behaviorlab.tasks.airline._expert"),
 }

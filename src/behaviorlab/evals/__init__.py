@@ -30,6 +30,7 @@ from behaviorlab.evals._repo import (
     get_eval,
     list_evals,
     load_results,
+    scan_results,
     summarize_evals,
     unscored_summary,
 )
@@ -107,6 +108,7 @@ __all__ = [
     "paired_table",
     "parse_number",
     "run_eval",
+    "scan_results",
     "scorer",
     "summarize_evals",
     "tool_selection",

@@ -187,6 +187,36 @@ def load_results(store: Store, eval_id: str) -> list[RunRecord]:
         return [_run(r) for r in conn.execute(q).mappings()]
 
 
+def scan_results(
+    store: Store,
+    *,
+    eval_ids: list[str] | None = None,
+    task: str | None = None,
+    agent_contains: str | None = None,
+) -> list[tuple[RunRecord, str, str]]:
+    """Every recorded run with its evaluation's task and agent, oldest evaluation first
+    (optionally only these evaluations, this task, or agents whose name contains a text)."""
+    q = (
+        select(s.results, s.evals.c.task, s.evals.c.agent.label("eval_agent"))
+        .join(s.evals, s.evals.c.eval_id == s.results.c.eval_id)
+        .order_by(s.evals.c.created_at, s.results.c.id)
+    )
+    if eval_ids:
+        q = q.where(s.results.c.eval_id.in_(eval_ids))
+    if task:
+        q = q.where(s.evals.c.task == task)
+    if agent_contains:
+        q = q.where(s.evals.c.agent.contains(agent_contains))
+    with store.engine.connect() as conn:
+        rows = conn.execute(q).mappings().all()
+    out = []
+    for row in rows:
+        d = dict(row)
+        task_name, agent = d.pop("task"), d.pop("eval_agent")
+        out.append((_run(d), task_name, agent))
+    return out
+
+
 def get_eval(store: Store, eval_id: str) -> EvalRecord:
     """By full id or unique prefix; ``latest`` (optionally ``latest:TASK``) for the newest."""
     q = select(s.evals)

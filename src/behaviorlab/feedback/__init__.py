@@ -9,6 +9,7 @@ from behaviorlab.feedback._feedback import (
     add_feedback,
     feedback_queue,
     list_feedback,
+    mean_ratings,
     resolve_run,
 )
 
@@ -20,5 +21,6 @@ __all__ = [
     "add_feedback",
     "feedback_queue",
     "list_feedback",
+    "mean_ratings",
     "resolve_run",
 ]

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from pydantic import BaseModel, Field, field_validator
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 
 from behaviorlab.store import Store
 from behaviorlab.store import _schema as s
@@ -136,6 +136,16 @@ def add_feedback(
     with store.engine.begin() as conn:
         fb.id = conn.execute(insert(s.feedback).values(**row)).inserted_primary_key[0]  # type: ignore[index]
     return fb
+
+
+def mean_ratings(store: Store) -> dict[str, tuple[float | None, float | None]]:
+    """Per trace: the mean rating and the mean tool-selection rating of its feedback."""
+    f = s.feedback
+    q = select(f.c.trace_id, func.avg(f.c.rating), func.avg(f.c.tool_selection)).group_by(
+        f.c.trace_id
+    )
+    with store.engine.connect() as conn:
+        return {t: (r, ts) for t, r, ts in conn.execute(q)}
 
 
 def list_feedback(

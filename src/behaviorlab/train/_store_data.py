@@ -9,13 +9,11 @@ from collections.abc import Iterator
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import func, select
 
-from behaviorlab.evals import RunRecord
-from behaviorlab.feedback import Feedback, list_feedback
+from behaviorlab.evals import RunRecord, scan_results
+from behaviorlab.feedback import Feedback, list_feedback, mean_ratings
 from behaviorlab.models import ToolSpec
 from behaviorlab.store import Store
-from behaviorlab.store import _schema as s
 from behaviorlab.trace import SpanRecord
 from behaviorlab.train._records import ChatMessage, PreferencePair, TrainingExample
 from behaviorlab.train._render import completion_text, render_messages
@@ -58,15 +56,6 @@ class StoreRun(BaseModel):
         return None
 
 
-def _ratings(store: Store) -> dict[str, tuple[float | None, float | None]]:
-    f = s.feedback
-    q = select(f.c.trace_id, func.avg(f.c.rating), func.avg(f.c.tool_selection)).group_by(
-        f.c.trace_id
-    )
-    with store.engine.connect() as conn:
-        return {t: (r, ts) for t, r, ts in conn.execute(q)}
-
-
 def stored_runs(store: Store, flt: StoreFilter | None = None) -> list[StoreRun]:
     """Runs that pass ``flt``, newest evaluation last."""
     return _stored_runs(store, flt, keep=set())
@@ -83,31 +72,18 @@ def _corrections(store: Store) -> dict[str, Feedback]:
 def _stored_runs(store: Store, flt: StoreFilter | None, keep: set[str]) -> list[StoreRun]:
     """Runs that pass ``flt``; runs whose trace is in ``keep`` skip the score, correctness and
     rating conditions (a human wrote their answer, so how the model scored does not matter)."""
-    from behaviorlab.evals._repo import _run as run_record
-
     flt = flt or StoreFilter()
-    q = (
-        select(s.results, s.evals.c.task, s.evals.c.agent.label("eval_agent"))
-        .join(s.evals, s.evals.c.eval_id == s.results.c.eval_id)
-        .order_by(s.evals.c.created_at, s.results.c.id)
-    )
-    if flt.eval_ids:
-        q = q.where(s.results.c.eval_id.in_(flt.eval_ids))
-    if flt.task:
-        q = q.where(s.evals.c.task == flt.task)
-    if flt.agent:
-        q = q.where(s.evals.c.agent.contains(flt.agent))
-    ratings = _ratings(store)
-    with store.engine.connect() as conn:
-        rows = conn.execute(q).mappings().all()
+    ratings = mean_ratings(store)
     runs: list[StoreRun] = []
-    for row in rows:
-        rec = run_record(row)
+    found = scan_results(
+        store, eval_ids=flt.eval_ids or None, task=flt.task, agent_contains=flt.agent
+    )
+    for rec, task, agent in found:
         rating, tool_rating = ratings.get(rec.trace_id or "", (None, None))
         run = StoreRun(
             record=rec,
-            task=row["task"],
-            agent=row["eval_agent"],
+            task=task,
+            agent=agent,
             input=None,
             rating=rating,
             tool_rating=tool_rating,
