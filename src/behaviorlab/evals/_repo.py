@@ -11,7 +11,7 @@ from sqlalchemy import and_, case, delete, func, insert, select, true, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from behaviorlab.store import Store, StoreError
-from behaviorlab.store import _schema as s
+from behaviorlab.store import schema as s
 
 #: an evaluation with runs left unscored by infrastructure errors; the same command resumes it
 STOPPED = "stopped"

@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import func, insert, select
 
 from behaviorlab.store import Store
-from behaviorlab.store import _schema as s
+from behaviorlab.store import schema as s
 
 
 class FeedbackError(ValueError):

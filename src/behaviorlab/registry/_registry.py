@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import and_, func, insert, select, update
 
 from behaviorlab.store import Store
-from behaviorlab.store import _schema as s
+from behaviorlab.store import schema as s
 
 
 class RegistryError(LookupError):
