@@ -177,3 +177,13 @@ def test_no_call_answers_are_text_the_grammar_allows():
     assert all("{" not in t and "<" not in t for t in NO_CALL_ANSWERS)
     assert tool_call_text("f", {"a": "<x>"}).count("<") == 2  # only the tags
     assert isinstance(ToolSpec, type)
+
+
+def test_the_data_command_writes_a_dataset_and_says_what_is_wrong(tmp_path: Path, capsys):
+    from behaviorlab.tasks.bfcl.__main__ import main
+
+    assert main(["data", "-o", str(tmp_path), "-n", "12", "--no-grammar-check"]) == 0
+    assert (tmp_path / "examples.train.jsonl").is_file()
+    assert "live_irrelevance" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["data"])  # no output folder: argparse names it
