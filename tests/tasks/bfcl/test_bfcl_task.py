@@ -182,3 +182,21 @@ def test_run_jsonl_prints_bfcls_id_and_calls_per_item(tmp_path: Path, store_url:
     assert rows[1]["calls"] == [{"math.factorial": {}}]
     assert rows[0]["correct"] is False
     assert {"input_tokens", "output_tokens", "latency_s", "cpu_s"} <= set(rows[0])
+
+
+def test_fc_required_asks_the_model_for_a_call_and_fc_leaves_it_free():
+    task = get_task("bfcl")
+    sc = task.scenarios(ScenarioOptions(split="simple_python", n=1))[0]
+    seen = []
+
+    class Capturing(ScriptedModel):
+        def _complete(self, messages, *, tools, json_schema, config):
+            seen.append((config.tool_choice, config.max_tokens, [t.name for t in tools or []]))
+            return super()._complete(messages, tools=tools, json_schema=json_schema, config=config)
+
+    task.agent("fc-required", Capturing(["x"])).run(sc.input)
+    task.agent("fc", Capturing(["x"])).run(sc.input)
+    assert seen == [
+        ("required", 256, ["calculate_triangle_area"]),
+        ("auto", 256, ["calculate_triangle_area"]),
+    ]

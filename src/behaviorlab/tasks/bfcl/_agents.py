@@ -11,7 +11,7 @@ decode: the ablation of the grammar (and BFCL's "prompt" mode on a native endpoi
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -80,13 +80,19 @@ class FunctionCallingAgent(Agent):
         *,
         prompted: bool = False,
         max_tokens: int = MAX_TOKENS,
+        tool_choice: Literal["auto", "required"] = "auto",
         name: str | None = None,
     ) -> None:
         self.model = model
         self.prompted = prompted
+        #: "required": a call is forced (never right where no function fits, so not a BFCL
+        #: mode; it shows what the decode writes once it must call)
+        self.tool_choice = tool_choice
         #: a cap on the completion: calls are short; an untuned model's prose is not
         self.max_tokens = max_tokens
         self.name = name or ("fc-prompt" if prompted else "fc")
+        if tool_choice == "required" and name is None:
+            self.name = "fc-required"
 
     def settings(self) -> dict[str, Any]:
         return {
@@ -94,6 +100,7 @@ class FunctionCallingAgent(Agent):
             "model": self.model.settings(),
             "prompted": self.prompted,
             "max_tokens": self.max_tokens,
+            "tool_choice": self.tool_choice,
             "system_prompt": FC_SYSTEM_PROMPT,
         }
 
@@ -101,7 +108,10 @@ class FunctionCallingAgent(Agent):
         inp = input if isinstance(input, FCInput) else FCInput.model_validate(input)
         messages = fc_messages(inp, prompted=self.prompted and bool(inp.tools))
         cfg = self.model.config.model_copy(
-            update={"max_tokens": min(self.max_tokens, self.model.config.max_tokens)}
+            update={
+                "max_tokens": min(self.max_tokens, self.model.config.max_tokens),
+                "tool_choice": self.tool_choice,
+            }
         )
         if not inp.tools:  # a few BFCL irrelevance items offer no function at all
             c = self.model.complete(messages, config=cfg)
@@ -117,7 +127,9 @@ class FunctionCallingAgent(Agent):
         )
 
 
-def make_fc_agent(model: Model | None, prompted: bool = False) -> FunctionCallingAgent:
+def make_fc_agent(
+    model: Model | None, prompted: bool = False, tool_choice: Literal["auto", "required"] = "auto"
+) -> FunctionCallingAgent:
     if model is None:
         raise ValueError("the fc agent needs a model (--model)")
-    return FunctionCallingAgent(model, prompted=prompted)
+    return FunctionCallingAgent(model, prompted=prompted, tool_choice=tool_choice)

@@ -30,6 +30,7 @@ class BFCLTask(Task):
     agent_factories: ClassVar[dict[str, AgentFactory]] = {
         "fc": lambda model, options: make_fc_agent(model),
         "fc-prompt": lambda model, options: make_fc_agent(model, prompted=True),
+        "fc-required": lambda model, options: make_fc_agent(model, tool_choice="required"),
     }
 
     def scenarios(self, options: ScenarioOptions) -> list[Scenario]:
