@@ -275,8 +275,8 @@ def main() -> None:
     ap.add_argument(
         "--l1-agent",
         default="l1",
-        choices=["l1", "l1-unnarrowed"],
-        help="[after] the L1 agent the fine-tuned model is measured as: 'l1-unnarrowed' lets "
+        choices=["l1", "l1-unconstrained"],
+        help="[after] the L1 agent the fine-tuned model is measured as: 'l1-unconstrained' lets "
         "the decoder write any bag figures (the ablation of the bag narrowing)",
     )
     ap.add_argument("--l3", action="store_true", help="also the L3 behaviour-cloning run")

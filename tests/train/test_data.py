@@ -14,6 +14,7 @@ from behaviorlab.store import Store
 from behaviorlab.tasks import ScenarioOptions
 from behaviorlab.tasks.airline import (
     AUGMENT_TEMPLATES,
+    FAMILY_SPLITS,
     HELDOUT_TEMPLATES,
     TRAIN_TEMPLATES,
     AirlineExtraction,
@@ -21,8 +22,7 @@ from behaviorlab.tasks.airline import (
     target_for,
 )
 from behaviorlab.tasks.airline._agents import extract_airline_params, make_l1, make_l3
-from behaviorlab.tasks.airline._extraction import extraction_for_cities
-from behaviorlab.tasks.airline._geo import cities_written_in
+from behaviorlab.tasks.airline._extraction import extraction_for_text
 from behaviorlab.train import (
     StoreFilter,
     airline_problems,
@@ -54,7 +54,8 @@ def _l1_eval(store: Store, good: bool, name: str) -> str:
         text = messages[-1].content.split("passenger_text:\n", 1)[1]
         t = json.loads(targets[text])
         if not good:
-            t["ticket_price"] += 1  # valid JSON, wrong total
+            # another number of the text: valid under the constraints, the wrong total
+            t["ticket_price"] = t["checked_bags"][0]["weight"]
         return json.dumps(t)
 
     cfg = EvalConfig(task="airline", agent=name, model="scripted/l1", options=OPTS)
@@ -70,10 +71,8 @@ def test_store_examples_are_the_exact_ptool_prompts_with_filters(store_url):
     exs = examples_from_store(store)
     assert len(exs) == 8
     ex = next(e for e in exs if e.metadata["eval_id"] == good)
-    # the exact prompt the workflow sent: the ptool's, with the cities limited to the text's
-    sent = extract_airline_params.with_output(
-        extraction_for_cities(tuple(cities_written_in(ex.input)))
-    )
+    # the exact prompt the workflow sent: the ptool's, its output bound to the text
+    sent = extract_airline_params.with_output(extraction_for_text(ex.input))
     expected_prompt = sent.messages(passenger_text=ex.input)
     assert [m.content for m in ex.prompt] == [m.content for m in expected_prompt]
     assert AirlineExtraction.model_validate_json(ex.completion[0].content)
@@ -101,7 +100,8 @@ def test_pairs_come_from_runs_that_differ_in_score_on_the_same_input(store_url):
     assert len(pairs) == 4
     for p in pairs:
         assert p.signal == "score" and p.chosen_score == 1.0 and p.rejected_score == 0.0
-        assert json.loads(p.chosen)["ticket_price"] + 1 == json.loads(p.rejected)["ticket_price"]
+        chosen, rejected = json.loads(p.chosen), json.loads(p.rejected)
+        assert rejected["ticket_price"] == chosen["checked_bags"][0]["weight"]
 
 
 def test_ratings_are_dpo_signal_when_both_runs_were_rated(store_url):
@@ -139,12 +139,13 @@ def test_generated_examples_use_the_l1_prompt_and_the_labelled_target():
 
 
 def test_generated_training_problems_never_use_a_heldout_phrasing():
-    problems = airline_problems(40, seed=3, levels=(1,), weights={"rulearena": 6})
+    problems = airline_problems(80, seed=3, levels=(1,), weights={"rulearena": 6})
     used = Counter(p.template for p in problems)
-    assert not set(used) & set(HELDOUT_TEMPLATES)
-    assert set(used) & set(AUGMENT_TEMPLATES)
-    # weight 6 against 1 for each of the 16 others: RuleArena's phrasing is drawn most
+    assert set(used) <= set(FAMILY_SPLITS["train"])
+    # weight 6 against 1 for each of the others: RuleArena's layout is drawn most
     assert used.most_common(1)[0][0] == "rulearena"
+    old = airline_problems(20, seed=3, levels=(1,), templates=list(AUGMENT_TEMPLATES))
+    assert {p.template for p in old} <= set(AUGMENT_TEMPLATES)
     with pytest.raises(ValueError, match="held-out phrasings are never training data"):
         airline_problems(1, seed=3, templates=["rulearena", HELDOUT_TEMPLATES[0]])
     with pytest.raises(ValueError, match="not in templates"):

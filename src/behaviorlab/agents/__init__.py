@@ -1,6 +1,6 @@
 """Agents at every level of autonomy, behind one ``run(input) -> Result`` protocol."""
 
-from behaviorlab.agents._base import Agent, Declined, FunctionAgent, Result, ToolUse
+from behaviorlab.agents._base import Agent, Declined, FunctionAgent, Result, ToolUse, annotate
 from behaviorlab.agents._ptool import PTool, PToolError, WorkflowAgent, ptool, using_model
 from behaviorlab.agents._react import MaxStepsError, ReActAgent, final_answer_text
 from behaviorlab.agents._single import SingleCallAgent
@@ -17,6 +17,7 @@ __all__ = [
     "SingleCallAgent",
     "ToolUse",
     "WorkflowAgent",
+    "annotate",
     "final_answer_text",
     "ptool",
     "using_model",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import time
 from abc import ABC, abstractmethod
 from typing import Any, ClassVar
@@ -18,6 +19,19 @@ class Declined(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+_notes: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar(
+    "result_notes", default=None
+)
+
+
+def annotate(**values: Any) -> None:
+    """Add ``values`` to the ``Result.metadata`` of the agent run in progress (a workflow's
+    confidence, say), whether it answers or declines; outside a run it does nothing."""
+    notes = _notes.get()
+    if notes is not None:
+        notes.update(values)
 
 
 class ToolUse(BaseModel):
@@ -97,6 +111,7 @@ class Agent(ABC):
         ):
             span.set_input(input)
             result = Result(level=self.level, answered_by=self.name)
+            notes = _notes.set({})
             try:
                 out = self._run(input)
                 if isinstance(out, Result):  # composite agents (escalation) pass a result through
@@ -113,6 +128,10 @@ class Agent(ABC):
                     result.infra_error = str(infra)
                     span.set_attribute("behaviorlab.infra_error", str(infra))
                 span.set_error(e)
+            finally:
+                noted = _notes.get() or {}
+                _notes.reset(notes)
+            result.metadata = {**noted, **result.metadata}
             span.set_output(result.output if result.ok else (result.reason or result.error))
             result.latency_s = time.perf_counter() - t0
             result.input_tokens = tally.input_tokens

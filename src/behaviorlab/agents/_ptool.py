@@ -15,6 +15,7 @@ from pydantic import BaseModel
 
 from behaviorlab.agents._base import Agent
 from behaviorlab.models import (
+    Completion,
     GenerationConfig,
     Message,
     Model,
@@ -132,6 +133,12 @@ class PTool(Generic[P, R]):
         )
 
     def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
+        value, _ = self.run(*args, **kwargs)
+        return value
+
+    def run(self, *args: P.args, **kwargs: P.kwargs) -> tuple[R, list[Completion]]:
+        """The call, and every completion it took (the last one gave the value): what a
+        workflow reads a confidence from (``Completion.token_logprobs``)."""
         model = self.model or _bound_model.get()
         if model is None:
             raise PToolError(
@@ -142,11 +149,11 @@ class PTool(Generic[P, R]):
             f"ptool {self.name}", kind="workflow", attributes={"behaviorlab.ptool": self.name}
         ) as s:
             s.set_input(msgs[-1].content)
-            value, _ = generate_structured(
+            value, completions = generate_structured(
                 model, msgs, self.output_type, retries=self.retries, config=self.config
             )
             s.set_output(value.model_dump() if isinstance(value, BaseModel) else value)
-        return value
+        return value, completions
 
 
 def ptool(

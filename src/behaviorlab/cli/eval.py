@@ -37,7 +37,7 @@ def eval_cmd(
         ...,
         "--agent",
         "-a",
-        help="Agent: a task's own (airline: l0, l1, l1-unnarrowed, l3, cot) or a .py file",
+        help="Agent: a task's own (airline: l0, l1, l1-unconstrained, l1-always, l3, cot) or a .py file",
     ),
     model: str | None = typer.Option(
         None, "--model", "-m", help="provider/model [default: llamacpp/smollm2-135m]"

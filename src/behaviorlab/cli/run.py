@@ -26,7 +26,7 @@ def run(
         "l1",
         "--agent",
         "-a",
-        help="Agent: a task's own (airline: l0, l1, l1-unnarrowed, l3, cot) or a .py file",
+        help="Agent: a task's own (airline: l0, l1, l1-unconstrained, l1-always, l3, cot) or a .py file",
     ),
     model: str | None = typer.Option(
         None, "--model", "-m", help="provider/model [default: llamacpp/smollm2-135m]"

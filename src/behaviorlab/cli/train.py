@@ -222,6 +222,34 @@ _RESUME = typer.Option(
 _DATA = typer.Option(..., "--data", "-d", help="Export folder (its train split) or a JSONL file")
 
 
+@app.command("recipe")
+def recipe_cmd(
+    recipe: Path = typer.Argument(..., help="Recipe file (TOML), e.g. recipes/airline-l1.toml"),
+    out: Path = typer.Option(..., "--out", "-o", help="Work folder (data, adapter, manifest)"),
+    adapter_out: Path | None = typer.Option(
+        None, "--adapter-out", help="Write the GGUF adapter here instead of the recipe's path"
+    ),
+    threads: int | None = typer.Option(None, "--threads", help="torch CPU threads"),
+    resume: bool = _RESUME,
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Reproduce a shipped model from its recipe: data, LoRA SFT, GGUF adapter, manifest."""
+    from behaviorlab.train import run_recipe
+
+    if not recipe.is_file():
+        fail(f"recipe not found: {recipe}")
+    manifest = run_recipe(
+        recipe, out, threads=threads, resume=resume, adapter_out=adapter_out, on_log=_log
+    )
+    if as_json:
+        print_json(manifest)
+    else:
+        err.print(
+            f"adapter [bold]{manifest['adapter']}[/] ({manifest['adapter_bytes']:,} bytes, "
+            f"sha256 {manifest['adapter_sha256'][:12]}); manifest in {out}"
+        )
+
+
 @app.command("sft")
 def sft_cmd(
     data: Path = _DATA,

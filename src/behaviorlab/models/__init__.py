@@ -1,6 +1,17 @@
 """Models: one provider protocol, four providers, structured output and a price table."""
 
 from behaviorlab.models._base import Model
+from behaviorlab.models._constraints import (
+    CopyNumber,
+    CopySpan,
+    InInputOrder,
+    UnreadableInput,
+    compile_constraints,
+    constrain,
+    input_numbers,
+    input_spans,
+    violation,
+)
 from behaviorlab.models._errors import (
     InfraError,
     MissingDependencyError,
@@ -41,7 +52,10 @@ __all__ = [
     "FOLLOWS",
     "LAST",
     "Completion",
+    "CopyNumber",
+    "CopySpan",
     "GenerationConfig",
+    "InInputOrder",
     "InfraError",
     "LlamaCppModel",
     "Message",
@@ -56,12 +70,17 @@ __all__ = [
     "ToolCall",
     "ToolSpec",
     "TransformersModel",
+    "UnreadableInput",
     "Usage",
     "canonical_arguments",
+    "compile_constraints",
+    "constrain",
     "decoding_schema_for",
     "generate_structured",
     "get_model",
     "infra_cause",
+    "input_numbers",
+    "input_spans",
     "json_schema_for",
     "load_causal_lm",
     "packaged_gguf",
@@ -72,4 +91,5 @@ __all__ = [
     "tool_call_text",
     "tool_calls_gbnf",
     "tools_system_prompt",
+    "violation",
 ]

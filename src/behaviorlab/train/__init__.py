@@ -39,6 +39,7 @@ from behaviorlab.train._hygiene import (
     deduplicate,
     split_of,
 )
+from behaviorlab.train._lora_gguf import export_lora_gguf
 from behaviorlab.train._manifest import DataInfo, Environment, TrainManifest, environment
 from behaviorlab.train._promote import (
     PromotionResult,
@@ -48,6 +49,7 @@ from behaviorlab.train._promote import (
     promote,
     register_training,
 )
+from behaviorlab.train._recipe import Recipe, load_recipe, recipe_examples, run_recipe
 from behaviorlab.train._records import ChatMessage, PreferencePair, TrainingExample
 from behaviorlab.train._render import render_messages
 from behaviorlab.train._rollout import ARM_ATTRIBUTE, RolloutAgent, arm_for, input_bucket
@@ -86,6 +88,7 @@ __all__ = [
     "PIIScrubber",
     "PreferencePair",
     "PromotionResult",
+    "Recipe",
     "Redactions",
     "RolloutAgent",
     "RolloutSummary",
@@ -107,6 +110,7 @@ __all__ = [
     "examples_from_store",
     "export_dataset",
     "export_gguf",
+    "export_lora_gguf",
     "extraction_example",
     "extraction_examples",
     "extraction_pairs",
@@ -115,6 +119,7 @@ __all__ = [
     "load_base",
     "load_examples",
     "load_pairs",
+    "load_recipe",
     "make_tiny_model",
     "merge_adapter",
     "model_for_version",
@@ -124,9 +129,11 @@ __all__ = [
     "react_messages",
     "read_manifest",
     "read_report",
+    "recipe_examples",
     "register_training",
     "render_messages",
     "retry_examples",
+    "run_recipe",
     "split_of",
     "step_examples",
     "stored_runs",

@@ -16,12 +16,13 @@ from pydantic import BaseModel, ValidationError
 from behaviorlab.agents import Declined
 from behaviorlab.models import json_schema_for, retry_feedback
 from behaviorlab.tasks.airline import (
+    FAMILY_SPLITS,
     HELDOUT_TEMPLATES,
-    L1_TRAIN_TEMPLATES,
     AirlineExtraction,
     AirlineProblem,
     CheckedBag,
     ExtractionError,
+    family_problems,
     generate_problems,
     target_for,
     to_info,
@@ -45,13 +46,30 @@ def airline_problems(
     *,
     seed: int,
     levels: Sequence[int] = (0, 1, 2),
-    templates: Sequence[str] = L1_TRAIN_TEMPLATES,
+    templates: Sequence[str] | None = None,
     weights: Mapping[str, int] | None = None,
+    families: Sequence[str] | None = None,
 ) -> list[AirlineProblem]:
-    """``n`` generated problems per level, phrased by ``templates`` (by default every phrasing
-    a model may be trained on: the L0 parser's and the augmentation ones, never a held-out
-    one). ``weights`` makes some phrasings more frequent: ``{"rulearena": 4}`` draws RuleArena's
-    own phrasing four times as often as each of the others."""
+    """``n`` generated problems per level laid out as the training ``families`` (the default:
+    ``FAMILY_SPLITS["train"]``; a dev or test family is refused), or, with ``templates``, in
+    the older fixed phrasings (never a held-out one). ``weights`` makes some families or
+    phrasings more frequent: ``{"rulearena": 3}`` draws RuleArena's own layout three times as
+    often as each of the others."""
+    if templates is None:
+        fams = tuple(families) if families is not None else FAMILY_SPLITS["train"]
+        held = [f for f in fams if f not in FAMILY_SPLITS["train"]]
+        if held:
+            raise ValueError(f"dev and test families are never training data: {held}")
+        unknown = sorted(set(weights or {}) - set(fams))
+        if unknown:
+            raise ValueError(f"weights name families not in families: {unknown}")
+        return [
+            p
+            for lvl in levels
+            for p in family_problems(
+                n, seed=seed, level=lvl, families=fams, weights=dict(weights or {})
+            )
+        ]
     bad = [t for t in templates if t in HELDOUT_TEMPLATES]
     if bad:
         raise ValueError(f"held-out phrasings are never training data: {bad}")
@@ -137,7 +155,6 @@ def copy_slip(target: AirlineExtraction, rng: random.Random) -> AirlineExtractio
     kind = rng.choice(["from_field", "from_field", "repeat"])
     if kind == "repeat":
         bags.insert(i, bags[i - 1])
-        bags = [b.model_copy(update={"item": n}) for n, b in enumerate(bags, start=bags[0].item)]
     else:
         k = rng.randrange(1, 4)
         earlier = bags[j].model_dump()
@@ -204,7 +221,7 @@ def corrupt_extraction(target: AirlineExtraction, rng: random.Random) -> Airline
     bags = list(target.checked_bags)
     kind = rng.choice(["carry_on", "drop_bag", "digit", "class", "swap_cities", "price"])
     if kind == "carry_on":
-        bags.insert(0, CheckedBag(item=2, length=22, width=14, height=9, weight=rng.randint(8, 15)))
+        bags.insert(0, CheckedBag(length=22, width=14, height=9, weight=rng.randint(8, 15)))
     elif kind == "drop_bag" and len(bags) > 1:
         bags.pop(rng.randrange(len(bags)))
     elif kind == "digit" and bags:
@@ -237,10 +254,7 @@ def corrupt_extraction(target: AirlineExtraction, rng: random.Random) -> Airline
         return target.model_copy(
             update={"ticket_price": target.ticket_price + rng.choice([-100, 10, 100])}
         )
-    # renumbered, as a model that made the mistake would write it
-    first = target.checked_bags[0].item if target.checked_bags else 2
-    renumbered = [b.model_copy(update={"item": n}) for n, b in enumerate(bags, start=first)]
-    return target.model_copy(update={"checked_bags": renumbered})
+    return target.model_copy(update={"checked_bags": bags})
 
 
 def extraction_pairs(problems: Sequence[AirlineProblem], *, seed: int = 0) -> list[PreferencePair]:

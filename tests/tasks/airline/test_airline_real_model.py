@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
+import json
 
 import pytest
 
 from behaviorlab.evals import EvalConfig, load_results, run_eval
-from behaviorlab.models import GenerationConfig, decoding_schema_for, get_model
+from behaviorlab.models import GenerationConfig, decoding_schema_for, get_model, violation
 from behaviorlab.store import Store
 from behaviorlab.tasks import ScenarioOptions
 from behaviorlab.tasks.airline._agents import (
@@ -16,7 +16,6 @@ from behaviorlab.tasks.airline._agents import (
     make_l1,
     make_l3,
 )
-from behaviorlab.tasks.airline._extraction import _bag_groups, bag_candidates
 
 pytestmark = pytest.mark.slow
 
@@ -82,32 +81,22 @@ def test_l3_on_smollm2_records_agent_step_chat_tree(rulearena_dir, store_url):
         assert t["by_id"][tool_span.parent_id].name.startswith("step ")
 
 
-def test_llamacpp_decoder_writes_bags_only_as_the_texts_number_groups_in_order():
-    # the untuned model's bags are wrong, but with the narrowing each is one of the text's
-    # number groups, each after the one before: llama.cpp's grammar (built from the decoding
-    # schema, x-follows included) holds it there
+def test_llamacpp_decoder_writes_only_what_the_constraints_allow_and_reports_logprobs():
+    # the untuned model's bags are wrong, but under the generic constraints every value is
+    # copied from the text: each bag from one line, in the text's order (llama.cpp's grammar
+    # is built from the decoding schema, x-follows included)
     text = (
-        "Mia flies Main Cabin from Boston to Chicago; her ticket was $310. She carries a "
-        "backpack, 20 x 13 x 8 inches, 9 lbs, and checks a suitcase, 30 x 21 x 12 inches, "
-        "48 lbs, and a duffel, 27 x 17 x 11 inches, 41 lbs."
+        "Mia flies Main Cabin from Boston to Chicago; her ticket was $310.\n"
+        "- backpack, 20 x 13 x 8 inches, 9 lbs\n"
+        "- suitcase, 30 x 21 x 12 inches, 48 lbs\n"
+        "- duffel, 27 x 17 x 11 inches, 41 lbs"
     )
     model = get_model("smollm2-135m", config=GenerationConfig(max_tokens=400))
     msgs = extract_airline_params.prompt({"passenger_text": text}, constrained=True)
     schema = decoding_schema_for(l1_output_type(text))
-    raw = model.complete(msgs, json_schema=schema).text
-    written = [
-        tuple(int(v) for v in m)
-        for m in re.findall(
-            r'"length":\s*(\d+),\s*"width":\s*(\d+),\s*"height":\s*(\d+),\s*"weight":\s*(\d+)', raw
-        )
-    ]
-    assert written, raw
-    assert set(written) <= set(bag_candidates(text)), raw
-    # and in the text's order: each bag from further on than the one before
-    at = -3
-    for figures in written:
-        later = next(
-            (g.at for g in _bag_groups(text) if g.figures == figures and g.at >= at + 3), None
-        )
-        assert later is not None, raw
-        at = later
+    c = model.complete(msgs, json_schema=schema)
+    data = json.loads(c.text)
+    assert violation(schema, data) is None, c.text
+    assert data["origin_city"] in schema["properties"]["origin_city"]["enum"]
+    assert c.token_logprobs and all(lp <= 0 for lp in c.token_logprobs)
+    assert len(c.token_logprobs) == c.usage.output_tokens - 1  # the closing token is not read

@@ -32,12 +32,20 @@ from behaviorlab.tasks.airline._data import (
 )
 from behaviorlab.tasks.airline._extraction import (
     AirlineExtraction,
-    BagSpec,
     CheckedBag,
     ExtractionError,
     from_info,
     target_for,
     to_info,
+)
+from behaviorlab.tasks.airline._families import (
+    ALL_FAMILIES,
+    FAMILY_SPLITS,
+    SPLIT_HASHES,
+    family_problems,
+    frozen_split,
+    render_family,
+    split_digest,
 )
 from behaviorlab.tasks.airline._generator import (
     ALL_TEMPLATES,
@@ -79,14 +87,17 @@ from behaviorlab.tasks.airline._rules import (
 from behaviorlab.tasks.airline._rules_text import render_schedule, rules_text
 
 __all__ = [
+    "ALL_FAMILIES",
     "ALL_TEMPLATES",
     "AUGMENT_TEMPLATES",
     "BASE_FEES",
     "CABIN_CLASSES",
     "CITIES",
+    "FAMILY_SPLITS",
     "HELDOUT_TEMPLATES",
     "L1_TRAIN_TEMPLATES",
     "REGIONS",
+    "SPLIT_HASHES",
     "TEMPLATES",
     "TRAIN_TEMPLATES",
     "AirlineExtraction",
@@ -94,7 +105,6 @@ __all__ = [
     "AirlineProblem",
     "Bag",
     "BagNotAcceptedError",
-    "BagSpec",
     "CabinClass",
     "CheckedBag",
     "CheckedBagCharge",
@@ -117,7 +127,9 @@ __all__ = [
     "best_checked_bag_numbers",
     "checked_bag_fee",
     "compute_fee",
+    "family_problems",
     "from_info",
+    "frozen_split",
     "generate_problems",
     "load_answers",
     "load_rulearena",
@@ -128,10 +140,12 @@ __all__ = [
     "overweight_fee",
     "parse_problem",
     "region_of_route",
+    "render_family",
     "render_prompt",
     "render_schedule",
     "rules_text",
     "sample_scenario",
+    "split_digest",
     "target_for",
     "to_info",
     "total_cost",

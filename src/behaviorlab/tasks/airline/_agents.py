@@ -8,7 +8,10 @@
 
 from __future__ import annotations
 
+import functools
+import math
 from pathlib import Path
+from typing import Any
 
 from behaviorlab.agents import (
     Agent,
@@ -17,10 +20,11 @@ from behaviorlab.agents import (
     ReActAgent,
     SingleCallAgent,
     WorkflowAgent,
+    annotate,
     ptool,
 )
 from behaviorlab.agents._ptool import PTool
-from behaviorlab.models import Model
+from behaviorlab.models import Completion, Model, UnreadableInput
 from behaviorlab.scoring import parse_number
 from behaviorlab.tasks.airline._calculator import best_checked_bag_numbers, total_cost
 from behaviorlab.tasks.airline._extraction import (
@@ -57,58 +61,93 @@ def make_l0(_model: Model | None = None) -> Agent:
 def _extract_stub(passenger_text: str) -> AirlineExtraction:
     """Read the passenger's baggage question and copy out its facts: the cabin class, the city
     the flight departs from and the city it arrives in, the ticket price in dollars, and every
-    checked bag (every item except the carry-on) in the order listed, each with its item
-    number as the text numbers it (where the text does not number them, the carry-on is
-    item 1 and the checked bags are items 2, 3, ...), its length, width, height in inches
-    and its weight in lbs."""
+    checked bag (every item except the carry-on) in the order listed, each with its length,
+    width and height in inches and its weight in lbs."""
     raise NotImplementedError  # the body is the LLM call
 
 
 extract_airline_params: PTool[[str], AirlineExtraction] = ptool(retries=2)(_extract_stub)
 extract_airline_params.name = "extract_airline_params"
 
+#: the least confidence (see ``confidence``) at which L1 answers; calibrated on the dev
+#: families with the shipped adapter (``benchmarks/airline_l1.py calibrate``)
+L1_MIN_CONFIDENCE = 0.0
 
-def l1_output_type(passenger_text: str, *, narrow_bags: bool = True) -> type[AirlineExtraction]:
-    """What the L1 extraction of this text is validated as: both cities limited to the ones
-    the text names (see ``extraction_for_cities``), every bag checked against the text (see
-    ``ungrounded_bag``) and, for a decoder that enforces the schema, written as one of the
-    text's number groups (``narrow_bags``, see ``extraction_for_text``). Declines when the
-    text names fewer than two known cities. Training data renders a retry's validation
-    message with it, so it is the workflow's own."""
+
+def confidence(completions: list[Completion]) -> float | None:
+    """How sure the model was of the extraction it gave: the probability of its least likely
+    token in the accepted completion (``Completion.token_logprobs``), halved for each failed
+    attempt before it. None where the provider reports no log-probabilities."""
+    if not completions or completions[-1].token_logprobs is None:
+        return None
+    logprobs = completions[-1].token_logprobs or [0.0]
+    return math.exp(min(logprobs)) * 0.5 ** (len(completions) - 1)
+
+
+def l1_output_type(passenger_text: str, *, constrained: bool = True) -> type[AirlineExtraction]:
+    """What the L1 extraction of this text is validated as (``extraction_for_text``): the
+    fields' declared constraints bound to the text. Declines when the text names fewer than
+    two known cities or offers nothing to copy into a required field. Training data renders
+    a retry's validation message with it, so it is the workflow's own."""
     cities = cities_written_in(passenger_text)
     if len(cities) < 2:
         found = ", ".join(cities) or "none"
         raise Declined(f"the text names fewer than two cities the fee schedule knows ({found})")
-    return extraction_for_text(passenger_text, tuple(cities), narrow_bags=narrow_bags)
-
-
-def l1_workflow(passenger_text: str, *, narrow_bags: bool = True) -> int:
-    extract = extract_airline_params.with_output(
-        l1_output_type(passenger_text, narrow_bags=narrow_bags)
-    )
-    params = extract(passenger_text)
     try:
-        info = to_info(params)
+        return extraction_for_text(passenger_text, constrained=constrained)
+    except UnreadableInput as e:
+        raise Declined(f"the text cannot be read: {e}") from e
+
+
+def l1_workflow(
+    passenger_text: str, *, constrained: bool = True, min_confidence: float = L1_MIN_CONFIDENCE
+) -> int:
+    extract = extract_airline_params.with_output(
+        l1_output_type(passenger_text, constrained=constrained)
+    )
+    params, completions = extract.run(passenger_text)
+    try:
+        fee = total_cost(to_info(params))
     except ExtractionError as e:
         raise Declined(f"extracted parameters don't validate: {e}") from e
-    return total_cost(info)
+    sure = confidence(completions)
+    annotate(confidence=sure, answer_if_sure=fee)
+    if sure is not None and sure < min_confidence:
+        raise Declined(f"confidence {sure:.3f} is below {min_confidence:.3f}")
+    return fee
 
 
-def l1_unnarrowed_workflow(passenger_text: str) -> int:
-    """``l1_workflow`` with the decoder free to write any bag figures (the check still
-    judges them): the ablation of the bag narrowing."""
-    return l1_workflow(passenger_text, narrow_bags=False)
-
-
-def make_l1(model: Model | None, *, narrow_bags: bool = True) -> Agent:
+def make_l1(
+    model: Model | None, *, constrained: bool = True, min_confidence: float | None = None
+) -> Agent:
+    """The L1 agent. ``constrained=False``: the decoder may write any value the schema allows
+    (the ablation of the constraints; validation still checks them). ``min_confidence``: the
+    threshold below which it declines (default ``L1_MIN_CONFIDENCE``; 0 answers always)."""
     if model is None:
         raise ValueError("the L1 agent needs a model")
-    if narrow_bags:
-        return WorkflowAgent(l1_workflow, model, name="airline-l1")
-    return WorkflowAgent(l1_unnarrowed_workflow, model, name="airline-l1-unnarrowed")
+    threshold = L1_MIN_CONFIDENCE if min_confidence is None else min_confidence
+    return _L1Agent(model, constrained=constrained, min_confidence=threshold)
+
+
+class _L1Agent(WorkflowAgent):
+    def __init__(self, model: Model, *, constrained: bool, min_confidence: float) -> None:
+        workflow = functools.partial(
+            l1_workflow, constrained=constrained, min_confidence=min_confidence
+        )
+        name = "airline-l1" if constrained else "airline-l1-unconstrained"
+        super().__init__(workflow, model, name=name)
+        self.constrained, self.min_confidence = constrained, min_confidence
+
+    def settings(self) -> dict[str, Any]:
+        return {
+            **super().settings(),
+            "constrained": self.constrained,
+            "min_confidence": self.min_confidence,
+        }
 
 
 # ----------------------------------------------------------------------------- L3
+
 
 @tool
 def calculator(expression: str) -> float:

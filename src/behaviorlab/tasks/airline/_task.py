@@ -17,6 +17,7 @@ from behaviorlab.tasks._base import (
 from behaviorlab.tasks.airline import _agents
 from behaviorlab.tasks.airline._calculator import total_cost
 from behaviorlab.tasks.airline._data import AirlineProblem, load_rulearena
+from behaviorlab.tasks.airline._families import FAMILY_SPLITS, family_problems, frozen_split
 from behaviorlab.tasks.airline._generator import (
     ALL_TEMPLATES,
     AUGMENT_TEMPLATES,
@@ -28,6 +29,9 @@ from behaviorlab.tools import Tool
 
 SOURCES = (
     "rulearena",
+    "families-train",
+    "families-dev",
+    "families-test",
     "generated",
     "generated-heldout",
     "generated-augment",
@@ -71,6 +75,18 @@ def load_problems(options: ScenarioOptions) -> list[AirlineProblem]:
                 raise ValueError("source 'rulearena' needs --rulearena DIR (a RuleArena checkout)")
             loaded = load_rulearena(options.data_dir, lvl).problems
             problems.extend(loaded[: options.n] if options.n else loaded)
+        elif source in ("families-dev", "families-test"):  # frozen: fixed seeds, -n caps
+            loaded = frozen_split(source.removeprefix("families-"), levels=[lvl])
+            problems.extend(loaded[: options.n] if options.n else loaded)
+        elif source == "families-train":
+            problems.extend(
+                family_problems(
+                    options.n or 100,
+                    seed=options.seed,
+                    level=lvl,
+                    families=FAMILY_SPLITS["train"],
+                )
+            )
         else:
             templates = {
                 "generated": TRAIN_TEMPLATES,
@@ -94,8 +110,12 @@ def _l1(model: Any, options: ScenarioOptions) -> Any:
     return _agents.make_l1(model)
 
 
-def _l1_unnarrowed(model: Any, options: ScenarioOptions) -> Any:
-    return _agents.make_l1(model, narrow_bags=False)
+def _l1_unconstrained(model: Any, options: ScenarioOptions) -> Any:
+    return _agents.make_l1(model, constrained=False)
+
+
+def _l1_always(model: Any, options: ScenarioOptions) -> Any:
+    return _agents.make_l1(model, min_confidence=0.0)
 
 
 def _l3(model: Any, options: ScenarioOptions) -> Any:
@@ -114,7 +134,8 @@ class AirlineTask(Task):
     agent_factories: ClassVar[dict[str, AgentFactory]] = {
         "l0": _l0,
         "l1": _l1,
-        "l1-unnarrowed": _l1_unnarrowed,
+        "l1-unconstrained": _l1_unconstrained,
+        "l1-always": _l1_always,
         "l3": _l3,
         "cot": _cot,
     }

@@ -1,0 +1,326 @@
+"""Decoding constraints declared on an output type, read from the input text only.
+
+A field says how its value relates to the input, never what the domain means:
+
+- ``CopyNumber()`` on a number field: the value is one of the numbers written in the input
+  ("1,025" reads as 1025 and as 1 and 25; "$90.00" as 90);
+- ``CopySpan()`` on a string field: the value is a span of the input's words, one to
+  ``max_words`` words that begin and end with a capital letter ("Rio de Janeiro");
+- ``InInputOrder()`` on a list of objects: each item is copied from one line of the input
+  (every ``CopyNumber`` field of an item from that line's numbers, and a line offers an item
+  only if it holds as many numbers as the item copies) and the items follow the input's
+  order (each from the same line as the one before or a later one).
+
+``constrain(output_type, text)`` builds, once per input, the type a workflow asks for: its
+decoding schema enforces these (llama.cpp turns it into a grammar through ``gbnf_for``; the
+list order uses the ``x-follows`` extension) and its validator checks them for any provider,
+so a decoder that cannot enforce a grammar gets the same rule as a retry message. An input
+that offers no candidate for a required field raises ``UnreadableInput``: the caller declines
+instead of letting the decoder write something that was never in the text.
+
+None of this can make a right answer unwritable as long as the answer's values stand in the
+text as written; property tests check that on every generated layout and on RuleArena.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, TypeVar, cast
+
+from pydantic import BaseModel, create_model, model_validator
+
+from behaviorlab.models._grammar import FIRST, FOLLOWS
+
+COPY = "x-copy"
+MAX_WORDS = "x-max-words"
+ALLOW_EMPTY = "x-allow-empty"
+#: keys of the declaration, dropped from the schema a decoder or a server sees
+DECLARATION_KEYS = (COPY, MAX_WORDS, ALLOW_EMPTY)
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class UnreadableInput(ValueError):
+    """The input offers no candidate for a required field: nothing could be copied."""
+
+
+class _Marker:
+    kind: str = ""
+
+    def extra(self) -> dict[str, Any]:
+        return {}
+
+    def __get_pydantic_json_schema__(self, core_schema: Any, handler: Any) -> dict[str, Any]:
+        js = dict(handler(core_schema))
+        js[COPY] = self.kind
+        js.update(self.extra())
+        return js
+
+
+@dataclass(frozen=True)
+class CopyNumber(_Marker):
+    """``Annotated[int, CopyNumber()]``: a number written in the input."""
+
+    kind = "number"
+
+
+@dataclass(frozen=True)
+class CopySpan(_Marker):
+    """``Annotated[str, CopySpan()]``: words copied from the input, capitalised at both ends."""
+
+    max_words: int = 4
+    kind = "span"
+
+    def extra(self) -> dict[str, Any]:
+        return {MAX_WORDS: self.max_words}
+
+
+@dataclass(frozen=True)
+class InInputOrder(_Marker):
+    """``Annotated[list[Item], InInputOrder()]``: items copied line by line, in the input's
+    order. ``allow_empty``: an input with no line to copy an item from gives an empty list;
+    otherwise (the default) it is unreadable."""
+
+    allow_empty: bool = False
+    kind = "ordered"
+
+    def extra(self) -> dict[str, Any]:
+        return {ALLOW_EMPTY: self.allow_empty}
+
+
+# ---------------------------------------------------------------- reading the input
+
+
+@dataclass(frozen=True)
+class InputNumber:
+    """A number as the input writes it: its value, where it stands, its line; ``whole``
+    is false for an extra reading (the parts of "1,025")."""
+
+    value: float
+    start: int
+    line: int
+    whole: bool = True
+
+
+_RUN = re.compile(r"\d+(?:\.\d+)?")
+_GROUPED = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d])")
+_WORD = re.compile(r"[^\W\d_]+(?:[.'’-][^\W\d_]+)*\.?")
+
+
+@lru_cache(maxsize=64)
+def input_numbers(text: str) -> tuple[InputNumber, ...]:
+    """Every number in ``text`` in order: each run of digits (with its decimals) and, where
+    digits are grouped by thousands, the grouped value too (both readings are offered)."""
+
+    def line(at: int) -> int:
+        return text.count("\n", 0, at)
+
+    out = [InputNumber(float(m.group()), m.start(), line(m.start())) for m in _RUN.finditer(text)]
+    out += [
+        InputNumber(float(m.group().replace(",", "")), m.start(), line(m.start()), whole=False)
+        for m in _GROUPED.finditer(text)
+    ]
+    return tuple(sorted(out, key=lambda n: (n.start, n.whole)))
+
+
+def _candidates(
+    numbers: tuple[InputNumber, ...] | list[InputNumber], node: dict[str, Any]
+) -> list[Any]:
+    """The values of ``numbers`` a number field may take (integers only for an integer
+    field, within its bounds), each once, in the input's order."""
+    integer = node.get("type") == "integer"
+    lo, hi = node.get("minimum"), node.get("maximum")
+    out: list[Any] = []
+    for n in numbers:
+        v: Any = n.value
+        if integer:
+            if not float(v).is_integer():
+                continue
+            v = int(v)
+        if (lo is not None and v < lo) or (hi is not None and v > hi):
+            continue
+        out.append(v)
+    return list(dict.fromkeys(out))
+
+
+@lru_cache(maxsize=64)
+def input_spans(text: str, max_words: int = 4) -> tuple[str, ...]:
+    """Runs of one to ``max_words`` words (separated by spaces only) that begin and end with a
+    capital letter, as the text writes them; a run ending in a full stop also without it."""
+    out: list[str] = []
+    words = list(_WORD.finditer(text))
+    for i, first in enumerate(words):
+        if not first.group()[0].isupper():
+            continue
+        for j in range(i, min(i + max_words, len(words))):
+            if j > i and text[words[j - 1].end() : words[j].start()].strip(" \t"):
+                break  # punctuation or a line break ends a span
+            last = words[j].group()
+            if not last[0].isupper():
+                continue
+            span = text[first.start() : words[j].end()]
+            out.append(span)
+            if span.endswith(".") and len(last) > 2 and "." not in last[:-1]:
+                out.append(span[:-1])
+    return tuple(dict.fromkeys(out))
+
+
+# ---------------------------------------------------------------- compiling the schema
+
+
+def _strip(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {k: _strip(v) for k, v in node.items() if k not in DECLARATION_KEYS}
+    if isinstance(node, list):
+        return [_strip(v) for v in node]
+    return node
+
+
+def _enum(values: list[Any], where: str) -> dict[str, Any]:
+    if not values:
+        raise UnreadableInput(f"the input offers nothing to copy into {where}")
+    return {"enum": values}
+
+
+def _item_alternatives(items: dict[str, Any], text: str, where: str) -> list[dict[str, Any]]:
+    """One alternative per line that can supply an item: its copied numbers from that line."""
+    props = items.get("properties", {})
+    copied = [k for k, v in props.items() if v.get(COPY) == "number"]
+    by_line: dict[int, list[InputNumber]] = {}
+    for n in input_numbers(text):
+        by_line.setdefault(n.line, []).append(n)
+    alts = []
+    for line in sorted(by_line):
+        numbers = by_line[line]
+        if sum(n.whole for n in numbers) < len(copied):
+            continue  # an item copies each of its numbers from its own place in the line
+        alt = copy.deepcopy(items)
+        ok = True
+        for k, v in props.items():
+            if v.get(COPY) == "number":
+                values = _candidates(numbers, v)
+                ok = ok and bool(values)
+                alt["properties"][k] = {"enum": values}
+            elif v.get(COPY) == "span":
+                spans = [s for s in input_spans(text, v.get(MAX_WORDS, 4)) if s]
+                alt["properties"][k] = _enum(spans, f"{where}.{k}")
+        if ok:
+            alts.append(_strip(alt))
+    return alts
+
+
+def compile_constraints(schema: dict[str, Any], text: str) -> dict[str, Any]:
+    """``schema`` (a ``json_schema_for`` output with ``$ref``s inlined) with every declared
+    constraint turned into what a decoder enforces for ``text``: enums of the input's numbers
+    and spans, and ordered alternatives (``x-follows``) for ``InInputOrder`` lists. Raises
+    ``UnreadableInput`` when a required field has no candidate."""
+
+    def walk(node: Any, where: str, required: bool) -> Any:
+        if isinstance(node, list):
+            return [walk(v, where, required) for v in node]
+        if not isinstance(node, dict):
+            return node
+        kind = node.get(COPY)
+        if kind == "number":
+            values = _candidates(input_numbers(text), node)
+            if not values and not required:
+                return _strip(node)
+            return _enum(values, where)
+        if kind == "span":
+            spans = list(input_spans(text, node.get(MAX_WORDS, 4)))
+            if not spans and not required:
+                return _strip(node)
+            return _enum(spans, where)
+        if kind == "ordered":
+            alts = _item_alternatives(node.get("items", {}), text, where)
+            out = {k: v for k, v in _strip(node).items() if k != "items"}
+            if not alts:
+                if node.get(ALLOW_EMPTY) or not required:
+                    return {**out, "maxItems": 0}
+                raise UnreadableInput(f"no line of the input offers an item for {where}")
+            out["items"] = {"anyOf": alts}
+            out[FOLLOWS] = [list(range(i, len(alts))) for i in range(len(alts))]
+            out[FIRST] = list(range(len(alts)))
+            return out
+        req = set(node.get("required", []))
+        return {
+            k: (
+                {p: walk(s, f"{where}.{p}" if where else p, p in req) for p, s in v.items()}
+                if k == "properties" and isinstance(v, dict)
+                else walk(v, where, required)
+            )
+            for k, v in node.items()
+            if k not in DECLARATION_KEYS
+        }
+
+    return cast(dict[str, Any], walk(schema, "", True))
+
+
+# ---------------------------------------------------------------- checking a value
+
+
+def violation(compiled: dict[str, Any], value: Any, where: str = "") -> str | None:
+    """Why ``value`` (plain JSON data) is not writable under ``compiled``, or None. Checks the
+    enums and the ordered alternatives; the rest of the schema is pydantic's to validate."""
+    if "enum" in compiled and value not in compiled["enum"]:
+        shown = value if not isinstance(value, str) else repr(value)
+        return f"{where or 'value'}: {shown} is not written in the input"
+    if FOLLOWS in compiled and isinstance(value, list):
+        alts = compiled["items"]["anyOf"]
+        states: set[int] | None = None
+        for n, item in enumerate(value):
+            fits = {i for i, alt in enumerate(alts) if violation(alt, item) is None}
+            allowed = (
+                set(compiled.get(FIRST, range(len(alts))))
+                if states is None
+                else {j for i in states for j in compiled[FOLLOWS][i]}
+            )
+            states = fits & allowed
+            if not states:
+                if not fits:
+                    return (
+                        f"{where}[{n}]: no single line of the input holds all of its numbers; "
+                        "copy each item from its own line"
+                    )
+                return f"{where}[{n}]: it is copied from a line before the previous item's"
+        return None
+    if "maxItems" in compiled and isinstance(value, list) and len(value) > compiled["maxItems"]:
+        return f"{where}: the input offers no line to copy an item from"
+    props = compiled.get("properties")
+    if isinstance(props, dict) and isinstance(value, dict):
+        for k, sub in props.items():
+            if k in value:
+                why = violation(sub, value[k], f"{where}.{k}" if where else k)
+                if why:
+                    return why
+    return None
+
+
+def constrain(output_type: type[M], text: str) -> type[M]:
+    """``output_type`` bound to ``text``: its decoding schema enforces the declared
+    constraints and its validator checks them. Raises ``UnreadableInput`` (see above)."""
+    from behaviorlab.models._structured import json_schema_for
+
+    compiled = compile_constraints(json_schema_for(output_type), text)
+
+    def check(self: BaseModel) -> BaseModel:
+        why = violation(compiled, self.model_dump(mode="json"))
+        if why is not None:
+            raise ValueError(why)
+        return self
+
+    bound = cast(
+        type[M],
+        create_model(  # type: ignore[call-overload]
+            output_type.__name__,
+            __base__=output_type,
+            __doc__=output_type.__doc__,
+            __validators__={"_copied_from_input": model_validator(mode="after")(check)},  # type: ignore[dict-item]
+        ),
+    )
+    bound.decoding_schema = staticmethod(lambda _schema: copy.deepcopy(compiled))  # type: ignore[attr-defined]
+    bound.compiled_constraints = compiled  # type: ignore[attr-defined]
+    return bound

@@ -1,0 +1,117 @@
+"""A training recipe: one TOML file that reproduces a shipped model from scratch.
+
+``behaviorlab train recipe recipes/airline-l1.toml --out DIR`` generates the training data
+the recipe names (its task, families, counts, seed), runs LoRA SFT with its settings, writes
+the adapter as a GGUF LoRA file for llama.cpp (``export_lora_gguf``) and a manifest beside
+it: the recipe and its hash, the data's hash, the training manifest (seeds, versions,
+hardware, losses) and the adapter's hash. ``--resume`` continues a killed run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from behaviorlab.train._trainer import LogFn, TrainResult, TrainSettings, train_sft
+
+RECIPE_MANIFEST = "recipe_manifest.json"
+
+
+class RecipeData(BaseModel):
+    """What the training examples are made from (generated problems, never evaluation ones)."""
+
+    task: str = "airline"
+    n_per_level: int = 100
+    levels: list[int] = Field(default_factory=lambda: [0, 1, 2])
+    seed: int = 1000
+    #: families drawn more often than the others, e.g. {"rulearena" = 3}
+    weights: dict[str, int] = Field(default_factory=dict)
+
+
+class Recipe(BaseModel):
+    name: str
+    base: str = "smollm2-135m"
+    data: RecipeData = Field(default_factory=RecipeData)
+    train: TrainSettings = Field(default_factory=TrainSettings)
+    #: where the GGUF adapter goes, relative to the recipe file (the package data path)
+    adapter: str | None = None
+
+
+def load_recipe(path: str | Path) -> tuple[Recipe, str]:
+    """The recipe in a TOML file and the sha256 of the file's bytes."""
+    raw = Path(path).read_bytes()
+    return Recipe.model_validate(tomllib.loads(raw.decode())), hashlib.sha256(raw).hexdigest()
+
+
+def recipe_examples(recipe: Recipe) -> tuple[list[Any], dict[str, Any]]:
+    """The recipe's training examples and a note of how many the labeller kept."""
+    if recipe.data.task != "airline":
+        raise ValueError(f"recipes cover the airline task only, not {recipe.data.task!r}")
+    from behaviorlab.train._airline import airline_problems, extraction_examples
+
+    problems = airline_problems(
+        recipe.data.n_per_level,
+        seed=recipe.data.seed,
+        levels=recipe.data.levels,
+        weights=recipe.data.weights,
+    )
+    examples, check = extraction_examples(problems)
+    return examples, check.model_dump()
+
+
+def sha256_file(path: str | Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def run_recipe(
+    path: str | Path,
+    out_dir: str | Path,
+    *,
+    threads: int | None = None,
+    resume: bool = False,
+    adapter_out: str | Path | None = None,
+    on_log: LogFn | None = None,
+) -> dict[str, Any]:
+    """Train the recipe in ``path`` into ``out_dir`` and write its GGUF adapter (to
+    ``adapter_out``, else the recipe's ``adapter`` path, else ``out_dir/adapter.gguf``);
+    returns the manifest also written to ``out_dir/recipe_manifest.json``."""
+    from behaviorlab.train._lora_gguf import export_lora_gguf
+
+    recipe, digest = load_recipe(path)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    examples, check = recipe_examples(recipe)
+    settings = recipe.train.model_copy(
+        update={"resume": resume, **({"threads": threads} if threads else {})}
+    )
+    result: TrainResult = train_sft(recipe.base, examples, out / "adapter", settings, on_log=on_log)
+    target = Path(
+        adapter_out
+        or (Path(path).parent / recipe.adapter if recipe.adapter else out / "adapter.gguf")
+    )
+    export_lora_gguf(result.output_dir, target)
+    manifest = {
+        "recipe": recipe.model_dump(mode="json"),
+        "recipe_file": str(path),
+        "recipe_sha256": digest,
+        "labeller": check,
+        "examples": len(examples),
+        "data_sha256": result.manifest.data.sha256
+        if hasattr(result.manifest.data, "sha256")
+        else result.manifest.data.model_dump(),
+        "train_manifest": json.loads(result.manifest.model_dump_json()),
+        "adapter": str(target),
+        "adapter_sha256": sha256_file(target),
+        "adapter_bytes": target.stat().st_size,
+    }
+    (out / RECIPE_MANIFEST).write_text(json.dumps(manifest, indent=2, default=str))
+    return manifest

@@ -1,0 +1,88 @@
+"""The compositional generator: families split whole, the frozen splits unchanged, and the
+generic constraints never making a right answer unwritable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from behaviorlab.models import UnreadableInput, compile_constraints, json_schema_for, violation
+from behaviorlab.tasks.airline import (
+    ALL_FAMILIES,
+    FAMILY_SPLITS,
+    SPLIT_HASHES,
+    AirlineExtraction,
+    compute_fee,
+    family_problems,
+    frozen_split,
+    load_rulearena,
+    split_digest,
+    target_for,
+    to_info,
+)
+from behaviorlab.tasks.airline._families import DEV_DOCS, DEV_LISTINGS, TEST_DOCS, TEST_LISTINGS
+from behaviorlab.train import airline_problems
+
+SCHEMA = json_schema_for(AirlineExtraction)
+
+
+@pytest.mark.parametrize("split", ["dev", "test"])
+def test_the_frozen_splits_are_unchanged(split: str) -> None:
+    # regenerated from fixed seeds; a change to the generator that moves these texts must
+    # make a new split (and report the old figures as the old split's)
+    assert split_digest(frozen_split(split)) == SPLIT_HASHES[split]
+
+
+def test_families_are_split_whole_and_held_out_ones_share_no_part_with_training() -> None:
+    train, dev, test = (set(FAMILY_SPLITS[s]) for s in ("train", "dev", "test"))
+    assert not (train & dev or train & test or dev & test)
+    assert train | dev | test == set(ALL_FAMILIES)
+    for fam in train - {"rulearena"}:
+        doc, listing = fam.split("/")
+        assert doc not in TEST_DOCS + DEV_DOCS and listing not in TEST_LISTINGS + DEV_LISTINGS
+    for fam in test:
+        doc, listing = fam.split("/")
+        assert doc in TEST_DOCS or listing in TEST_LISTINGS
+    with pytest.raises(ValueError, match="never training data"):
+        airline_problems(1, seed=1, families=[FAMILY_SPLITS["test"][0]])
+
+
+def test_every_family_is_generated_deterministically_with_the_right_answer() -> None:
+    a = family_problems(len(ALL_FAMILIES), seed=3, level=1, families=ALL_FAMILIES)
+    b = family_problems(len(ALL_FAMILIES), seed=3, level=1, families=ALL_FAMILIES)
+    assert [p.prompt for p in a] == [p.prompt for p in b]
+    assert {p.template for p in a} == set(ALL_FAMILIES)
+    for p in a:
+        assert p.info is not None and p.answer == compute_fee(p.info).total
+        assert compute_fee(to_info(target_for(p))).total == p.answer, p.id
+
+
+def _writable(problem: object) -> str | None:
+    compiled = compile_constraints(SCHEMA, problem.prompt)  # type: ignore[attr-defined]
+    return violation(compiled, target_for(problem).model_dump(mode="json"))  # type: ignore[arg-type]
+
+
+def test_the_gold_extraction_is_writable_under_the_constraints_in_every_family() -> None:
+    problems = [
+        p
+        for lvl in (0, 1, 2)
+        for p in family_problems(4 * len(ALL_FAMILIES), seed=11, level=lvl, families=ALL_FAMILIES)
+    ]
+    problems += frozen_split("dev") + frozen_split("test")
+    bad = {p.id: why for p in problems if (why := _writable(p)) is not None}
+    assert not bad
+
+
+def test_the_gold_extraction_is_writable_for_all_rulearena_problems(rulearena_dir: Path) -> None:
+    problems = [p for lvl in (0, 1, 2) for p in load_rulearena(rulearena_dir, lvl).problems]
+    assert len(problems) == 300
+    bad = {p.id: why for p in problems if (why := _writable(p)) is not None}
+    assert not bad
+
+
+def test_a_text_without_readable_numbers_is_unreadable_not_answered() -> None:
+    (p,) = family_problems(1, seed=2, level=0, families=["form/numbered"])
+    words = "".join(" " if c.isdigit() else c for c in p.prompt)
+    with pytest.raises(UnreadableInput):
+        compile_constraints(SCHEMA, words)
