@@ -138,7 +138,7 @@ def test_generated_module_has_one_typed_extraction_ptool_and_plain_tool_calls(di
     # the list is bounded (the runs saw up to 10 bags), so a small model cannot loop on it forever
     assert out.model_json_schema()["properties"]["bags"]["maxItems"] == 12
     item = out.model_fields["bags"].annotation.__args__[0]  # list[BagsItem]
-    assert list(item.model_fields) == ["item", "length", "width", "height", "weight"]
+    assert list(item.model_fields) == ["length", "width", "height", "weight"]
     # the prompt is built from the tool descriptions, and carries a worked example from a trace
     prompt = ptools[0].messages("some text")
     assert "The checked bags only (not the carry-on)" in prompt[0].content

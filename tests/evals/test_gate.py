@@ -66,7 +66,7 @@ def test_approve_then_reject_when_criteria_tightened() -> None:
     comparison = compare_paired(base, cand)
     decision = decide(comparison, GateCriteria())
     assert decision.verdict == "APPROVE", decision.reasons
-    assert [c.name for c in decision.checks] == ["accuracy", "latency", "cost"]
+    assert [c.name for c in decision.checks] == ["accuracy", "latency", "cost", "wrong_rate"]
     assert all(c.passed for c in decision.checks)
     assert comparison.accuracy.low is not None and comparison.accuracy.low >= 0.95
 
@@ -327,3 +327,28 @@ def test_zero_accuracy_in_both_arms_is_never_approved() -> None:
         _arm(wrong, ones, ones, ones * 100), _arm([True] * 3 + wrong[3:], ones, ones, ones * 100)
     )
     assert next(c for c in decide(better).checks if c.name == "accuracy").passed
+
+
+def test_a_candidate_may_not_raise_the_wrong_answer_rate() -> None:
+    from behaviorlab.evals import PairedData
+
+    def arm(wrong: list[bool], label: str) -> PairedData:
+        n = len(wrong)
+        return PairedData(
+            label=label,
+            scenario_id=[f"s{i}" for i in range(n)],
+            repeat=[0] * n,
+            correct=[not w for w in wrong],
+            latency_s=[1.0] * n,
+            cost_usd=[0.0] * n,
+            tokens=[10] * n,
+            wrong=wrong,
+        )
+
+    base = arm([False] * 40, "declines")
+    cand = arm([False] * 39 + [True], "one wrong")
+    d = decide(compare_paired(base, cand))
+    check = next(c for c in d.checks if c.name == "wrong_rate")
+    assert not check.passed and d.verdict == "REJECT" and "0/40 -> 1/40" in check.detail
+    relaxed = decide(compare_paired(base, cand), GateCriteria(max_wrong_rate_increase=0.05))
+    assert next(c for c in relaxed.checks if c.name == "wrong_rate").passed

@@ -96,6 +96,10 @@ def metrics_table(title: str, m: EvalMetrics) -> Table:
     for cat, acc in m.by_category.items():
         t.add_row(f"  {cat}", acc.fmt())
     t.add_row("declined / errors", f"{m.declined_rate:.1%} / {m.error_rate:.1%}")
+    t.add_row("wrong answers (answered, not right)", f"{m.wrong_rate:.1%}")
+    if m.risk_coverage is not None and m.risk_coverage.aurc is not None:
+        rc = m.risk_coverage
+        t.add_row("coverage / risk / AURC", f"{rc.coverage:.1%} / {rc.risk:.1%} / {rc.aurc:.3f}")
     t.add_row(
         "tokens per run (in + out)", f"{m.input_tokens_mean:.0f} + {m.output_tokens_mean:.0f}"
     )

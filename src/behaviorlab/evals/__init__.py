@@ -18,7 +18,14 @@ from behaviorlab.evals._gate import (
     compare_paired,
     decide,
 )
-from behaviorlab.evals._metrics import Accuracy, EvalMetrics, compute_metrics
+from behaviorlab.evals._metrics import (
+    Accuracy,
+    EvalMetrics,
+    RiskCoverage,
+    compute_metrics,
+    is_wrong,
+    risk_coverage,
+)
 from behaviorlab.evals._repo import (
     STOPPED,
     EvalNotFoundError,
@@ -83,6 +90,7 @@ __all__ = [
     "PairedData",
     "PairedRow",
     "RatioMetric",
+    "RiskCoverage",
     "RunRecord",
     "ToolSelection",
     "UnscoredRunsError",
@@ -98,6 +106,7 @@ __all__ = [
     "get_scorer",
     "history",
     "holm",
+    "is_wrong",
     "list_evals",
     "load_agent_file",
     "load_results",
@@ -107,6 +116,7 @@ __all__ = [
     "paired_data",
     "paired_table",
     "parse_number",
+    "risk_coverage",
     "run_eval",
     "scan_results",
     "scorer",

@@ -15,7 +15,7 @@ from behaviorlab.evals._gate import (
     compare_paired,
     decide,
 )
-from behaviorlab.evals._metrics import EvalMetrics, compute_metrics
+from behaviorlab.evals._metrics import EvalMetrics, compute_metrics, is_wrong
 from behaviorlab.evals._repo import (
     EvalRecord,
     get_eval,
@@ -42,6 +42,7 @@ def paired_data(store: Store, eval_id: str) -> tuple[EvalRecord, PairedData]:
                 latency_s=r.latency_s,
                 cost_usd=r.cost_usd,
                 tokens=r.tokens,
+                wrong=is_wrong(r),
             )
             for r in rows
         ],
@@ -110,6 +111,7 @@ METRICS = {
     "latency_p95": lambda m: m.latency_p95_s,
     "tokens": lambda m: m.tokens_mean,
     "declined": lambda m: m.declined_rate,
+    "wrong": lambda m: m.wrong_rate,
     "llm_calls": lambda m: m.llm_calls_mean,
     "variance": lambda m: m.repeat_disagreement,
 }

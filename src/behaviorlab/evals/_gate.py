@@ -66,6 +66,10 @@ class GateCriteria(BaseModel):
     confidence: float = Field(default=0.95, gt=0, lt=1)
     alpha: float = Field(default=0.05, gt=0, lt=1)
     n_boot: int = Field(default=2000, ge=100)
+    #: the most the share of wrong answers (answered, not right) may rise, candidate minus
+    #: baseline, on the paired rows (a point check: a silent wrong answer costs more than a
+    #: decline); None leaves it unchecked
+    max_wrong_rate_increase: float | None = Field(default=0.0, ge=0)
 
 
 class PairedRow(BaseModel):
@@ -77,6 +81,8 @@ class PairedRow(BaseModel):
     latency_s: float = Field(ge=0)
     cost_usd: float = Field(ge=0)
     tokens: int = Field(ge=0)
+    #: answered, and not right (a decline or an error is not a wrong answer)
+    wrong: bool = False
 
 
 class PairedData(BaseModel):
@@ -89,6 +95,8 @@ class PairedData(BaseModel):
     latency_s: list[float]
     cost_usd: list[float]
     tokens: list[int]
+    #: per row: answered and not right (empty: not recorded, read as none wrong)
+    wrong: list[bool] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -126,6 +134,7 @@ class PairedData(BaseModel):
             latency_s=[r.latency_s for r in rows],
             cost_usd=[r.cost_usd for r in rows],
             tokens=[r.tokens for r in rows],
+            wrong=[r.wrong for r in rows],
         )
 
     def __len__(self) -> int:
@@ -144,6 +153,8 @@ class ArmSummary(BaseModel):
     mean_latency_s: float
     mean_cost_usd: float
     mean_tokens: float
+    n_wrong: int = 0
+    wrong_rate: float = 0.0
 
 
 class McNemarResult(BaseModel):
@@ -235,6 +246,8 @@ class Comparison(BaseModel):
             f"| tokens | {b.mean_tokens:.1f} | {c.mean_tokens:.1f} "
             f"| {_ratio_cells(self.tokens)} | {_p(self.tokens.p_value)} "
             f"| {_p(self.tokens.p_holm)} |",
+            f"| wrong answers | {b.n_wrong}/{b.n} ({b.wrong_rate:.1%}) "
+            f"| {c.n_wrong}/{c.n} ({c.wrong_rate:.1%}) | - | - | - | - |",
             "",
             f"Accuracy difference (candidate − baseline): {self.accuracy_diff.estimate:+.3f} "
             f"[{self.accuracy_diff.low:+.3f}, {self.accuracy_diff.high:+.3f}], "
@@ -256,7 +269,7 @@ class Check(BaseModel):
 
     model_config = ConfigDict(ser_json_inf_nan="strings")
 
-    name: MetricName
+    name: MetricName | Literal["wrong_rate"]
     bound: Literal["lower", "upper"]
     bound_used: float | None
     threshold: float
@@ -441,6 +454,11 @@ def compare_paired(
     b_cost, c_cost = col(baseline, "cost_usd", bi), col(candidate, "cost_usd", ci)
     b_tok, c_tok = col(baseline, "tokens", bi), col(candidate, "tokens", ci)
 
+    def wrong(data: PairedData, idx: NDArray[np.intp]) -> NDArray[np.bool_]:
+        return np.asarray(data.wrong or [False] * len(data), dtype=bool)[idx]
+
+    b_wrong, c_wrong = wrong(baseline, bi), wrong(candidate, ci)
+
     scenario_ids = [sid for sid, _ in shared]
     _, inverse = np.unique(np.asarray(scenario_ids), return_inverse=True)
     inverse = inverse.ravel()
@@ -503,10 +521,10 @@ def compare_paired(
         dropped_candidate=dropped_c,
         baseline=_summary(
             baseline.label or "baseline", b_correct, b_lat, b_cost, b_tok, criteria.confidence
-        ),
+        ).model_copy(update={"n_wrong": int(b_wrong.sum()), "wrong_rate": float(b_wrong.mean())}),
         candidate=_summary(
             candidate.label or "candidate", c_correct, c_lat, c_cost, c_tok, criteria.confidence
-        ),
+        ).model_copy(update={"n_wrong": int(c_wrong.sum()), "wrong_rate": float(c_wrong.mean())}),
         mcnemar=mcnemar,
         accuracy_diff=accuracy_diff,
         accuracy=metrics["accuracy"],
@@ -611,6 +629,23 @@ def _upper_check(m: RatioMetric, threshold: float, alpha: float) -> Check:
     )
 
 
+def _wrong_check(c: Comparison, max_increase: float) -> Check:
+    b, k = c.baseline, c.candidate
+    rise = k.wrong_rate - b.wrong_rate
+    passed = rise <= max_increase + 1e-12
+    return Check(
+        name="wrong_rate",
+        bound="upper",
+        bound_used=rise,
+        threshold=max_increase,
+        passed=passed,
+        detail=(
+            f"wrong answers {b.n_wrong}/{b.n} -> {k.n_wrong}/{k.n} "
+            f"({rise:+.1%}; at most {max_increase:+.1%}): {'ok' if passed else 'more wrong answers'}"
+        ),
+    )
+
+
 def decide(comparison: Comparison, criteria: GateCriteria | None = None) -> GateDecision:
     """APPROVE only if every check passes on its interval bound.
 
@@ -634,6 +669,8 @@ def decide(comparison: Comparison, criteria: GateCriteria | None = None) -> Gate
     ]
     if criteria.max_token_ratio is not None:
         checks.append(_upper_check(comparison.tokens, criteria.max_token_ratio, a))
+    if criteria.max_wrong_rate_increase is not None:
+        checks.append(_wrong_check(comparison, criteria.max_wrong_rate_increase))
     failed = [c for c in checks if not c.passed]
     verdict: Literal["APPROVE", "REJECT"] = "REJECT" if failed else "APPROVE"
     reasons = [c.detail for c in (failed or checks)]

@@ -29,6 +29,63 @@ class Accuracy(BaseModel):
         return f"{self.accuracy:.1%} [{self.low:.1%}, {self.high:.1%}]"
 
 
+class RiskCoverage(BaseModel):
+    """Selective prediction: what share the agent answered (coverage), what share of those
+    were wrong (risk), and, where runs record a ``confidence``, the risk-coverage curve of
+    that confidence over every answer the agent would give (its answers, and those it
+    declined for low confidence, ``answer_if_sure``) with its area (AURC: lower is better,
+    0 when every wrong answer ranks below every right one)."""
+
+    answered: int
+    wrong: int
+    coverage: float
+    risk: float
+    aurc: float | None = None
+    #: (coverage, risk) answering the k most confident, k = 1, 2, ...
+    curve: list[tuple[float, float]] = Field(default_factory=list)
+
+
+def is_wrong(r: RunRecord) -> bool:
+    """Answered, and not right (a decline, an error or an unscored run is not an answer)."""
+    return not r.correct and not r.declined and r.error is None and r.infra_error is None
+
+
+def _same(a: object, b: object) -> bool:
+    try:
+        return float(a) == float(b)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return a == b
+
+
+def risk_coverage(rows: Sequence[RunRecord]) -> RiskCoverage:
+    n = len(rows)
+    answered = [r for r in rows if not r.declined and r.error is None and r.infra_error is None]
+    wrong = sum(not r.correct for r in answered)
+    ranked: list[tuple[float, bool]] = []
+    answered_ids = {id(r) for r in answered}
+    for r in rows:
+        conf = r.extra.get("confidence")
+        if not isinstance(conf, int | float):
+            continue
+        if id(r) in answered_ids:
+            ranked.append((float(conf), r.correct))
+        elif r.declined and r.extra.get("answer_if_sure") is not None:
+            ranked.append((float(conf), _same(r.extra["answer_if_sure"], r.expected)))
+    ranked.sort(key=lambda x: -x[0])
+    curve, misses = [], 0
+    for k, (_, ok) in enumerate(ranked, start=1):
+        misses += not ok
+        curve.append((k / n, misses / k))
+    return RiskCoverage(
+        answered=len(answered),
+        wrong=wrong,
+        coverage=len(answered) / n if n else 0.0,
+        risk=wrong / len(answered) if answered else 0.0,
+        aurc=float(np.mean([r for _, r in curve])) if curve else None,
+        curve=curve,
+    )
+
+
 class EvalMetrics(BaseModel):
     """Metrics of the scored runs; runs the infrastructure failed are only counted
     (``unscored``), never scored as wrong."""
@@ -41,6 +98,9 @@ class EvalMetrics(BaseModel):
     by_category: dict[str, Accuracy] = Field(default_factory=dict)
     declined_rate: float = 0.0
     error_rate: float = 0.0
+    #: answered and not right, as a share of all runs (declines and errors are not answers)
+    wrong_rate: float = 0.0
+    risk_coverage: RiskCoverage | None = None
     input_tokens_mean: float = 0.0
     output_tokens_mean: float = 0.0
     tokens_mean: float = 0.0
@@ -106,6 +166,8 @@ def compute_metrics(rows: Sequence[RunRecord]) -> EvalMetrics:
         by_category=_group(rows, lambda r: r.category),
         declined_rate=sum(r.declined for r in rows) / n,
         error_rate=sum(r.error is not None and not r.declined for r in rows) / n,
+        wrong_rate=sum(is_wrong(r) for r in rows) / n,
+        risk_coverage=risk_coverage(rows),
         input_tokens_mean=float(np.mean([r.input_tokens for r in rows])),
         output_tokens_mean=float(np.mean([r.output_tokens for r in rows])),
         tokens_mean=float(np.mean([r.tokens for r in rows])),

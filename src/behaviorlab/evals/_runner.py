@@ -136,7 +136,7 @@ def agent_factory(
     def make_model() -> Model | None:
         if agent in task.model_free_agents:
             return None
-        return get_model(model_id or "default", **(model_kwargs or {}))
+        return get_model(model_id or task.default_models.get(agent, "default"), **(model_kwargs or {}))
 
     if agent.endswith(".py") or os.sep in agent:
         return lambda: load_agent_file(agent, make_model())
@@ -307,7 +307,10 @@ def run_eval(
             eval_id=f"ev-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}",
             task=config.task,
             agent=config.agent,
-            model=_model_label(config.model, config.agent in task.model_free_agents),
+            model=_model_label(
+                config.model or task.default_models.get(config.agent),
+                config.agent in task.model_free_agents,
+            ),
             config=cfg,
             config_hash=chash,
             code_version=version,

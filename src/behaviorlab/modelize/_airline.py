@@ -284,13 +284,12 @@ class AirlineToolAgent(Agent):
         )
         bags = [
             {
-                "item": n,
                 "length": b.size[0],
                 "width": b.size[1],
                 "height": b.size[2],
                 "weight": b.weight,
             }
-            for n, b in enumerate(info.checked_bags, start=2)
+            for b in info.checked_bags
         ]
         numbers = self._call(
             "best_checked_bag_numbers",

@@ -21,6 +21,7 @@ _BUILTIN = {
     "openai": "behaviorlab.models._openai:OpenAIModel",
     "transformers": "behaviorlab.models._transformers:TransformersModel",
     "scripted": "behaviorlab.models._scripted:ScriptedModel",
+    "constraints": "behaviorlab.models._scripted:ConstraintsOnlyModel",
 }
 
 

@@ -76,3 +76,31 @@ class ScriptedModel(Model):
             text=str(reply),
             usage=Usage(input_tokens=prompt_tokens, output_tokens=max(1, len(str(reply).split()))),
         )
+
+
+class ConstraintsOnlyModel(Model):
+    """``constraints/first``: no model at all; under a decoding schema it writes what the
+    constraints allow first (``first_choice``). An ablation: what the constraints decide
+    without a model reading the text."""
+
+    provider: ClassVar[str] = "constraints"
+    supports_json_schema: ClassVar[bool] = True
+    local: ClassVar[bool] = True
+
+    def __init__(self, name: str = "first", **kw: Any) -> None:
+        super().__init__(name, **kw)
+
+    def _complete(
+        self,
+        messages: list[Message],
+        *,
+        tools: list[ToolSpec] | None,
+        json_schema: dict[str, Any] | None,
+        config: GenerationConfig,
+    ) -> Completion:
+        import json
+
+        from behaviorlab.models._constraints import first_choice
+
+        text = json.dumps(first_choice(json_schema)) if json_schema else ""
+        return Completion(text=text, usage=Usage(input_tokens=0, output_tokens=0))

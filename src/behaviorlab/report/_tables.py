@@ -129,6 +129,14 @@ def sorted_levels(keys: set[str]) -> list[str]:
 # tables ----------------------------------------------------------------------
 
 
+def _risk_coverage(m: Any) -> str:
+    rc = m.risk_coverage
+    if rc is None or not m.runs:
+        return "n/a"
+    aurc = f" ({rc.aurc:.3f})" if rc.aurc is not None else ""
+    return f"{pct(rc.coverage)} / {pct(rc.risk)}{aurc}"
+
+
 def summary_table(data: ReportData) -> Table:
     cost_col = "cost/run" if data.cost_basis == "usd" else "cost/run (all $0: local)"
     rows = []
@@ -143,6 +151,8 @@ def summary_table(data: ReportData) -> Table:
                 str(m.runs),
                 fmt_acc(m.accuracy),
                 pct(m.declined_rate) if m.runs else "n/a",
+                pct(m.wrong_rate) if m.runs else "n/a",
+                _risk_coverage(m),
                 pct(m.error_rate) if m.runs else "n/a",
                 f"{m.tokens_mean:,.1f}",
                 f"{m.llm_calls_mean:.2f}",
@@ -163,13 +173,15 @@ def summary_table(data: ReportData) -> Table:
             "runs",
             "accuracy [95% CI]",
             "declined",
+            "wrong",
+            "coverage / risk (AURC)",
             "errors",
             "tokens/run",
             "LLM calls/run",
             "latency p50 / p95 (s)",
             cost_col,
         ],
-        align=["l", "l", "l", "l", "r", "r", "r", "r", "r", "r", "r", "r"],
+        align=["l", "l", "l", "l", "r", "r", "r", "r", "r", "r", "r", "r", "r", "r"],
         rows=rows,
         notes=notes,
     )

@@ -58,6 +58,9 @@ class Task(ABC):
     agent_factories: ClassVar[dict[str, AgentFactory]] = {}
     #: agents that call no model
     model_free_agents: ClassVar[frozenset[str]] = frozenset()
+    #: the model an agent runs on when none is given (e.g. a fine-tuned adapter the task
+    #: ships); others get the library's default
+    default_models: ClassVar[dict[str, str]] = {}
 
     @abstractmethod
     def scenarios(self, options: ScenarioOptions) -> list[Scenario]: ...

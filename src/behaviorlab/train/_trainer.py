@@ -69,6 +69,9 @@ class TrainSettings(BaseModel):
     #: ``save_steps`` set, loses at most that many steps); no checkpoint: start afresh
     resume: bool = False
     max_steps: int | None = None
+    #: stop after this many optimizer steps of the full schedule (the learning rate decays
+    #: as for the whole run): a run cut short by a time budget, reproducibly
+    stop_after_steps: int | None = None
     logging_steps: int = 5
     warmup: float = 0.0
     #: torch CPU threads (None: torch's default)
@@ -253,11 +256,21 @@ def _lora(settings: TrainSettings) -> Any:
     )
 
 
-def _callback(on_log: LogFn | None) -> list[Any]:
-    if on_log is None:
-        return []
-    emit = on_log
+def _callback(on_log: LogFn | None, stop_after: int | None = None) -> list[Any]:
     from transformers import TrainerCallback
+
+    out: list[Any] = []
+    if stop_after is not None:
+
+        class _Stop(TrainerCallback):  # type: ignore[misc]
+            def on_step_end(self, args: Any, state: Any, control: Any, **kw: Any) -> None:
+                if state.global_step >= stop_after:
+                    control.should_training_stop = True
+
+        out.append(_Stop())
+    if on_log is None:
+        return out
+    emit = on_log
 
     class _Log(TrainerCallback):  # type: ignore[misc]
         def on_log(
@@ -266,7 +279,7 @@ def _callback(on_log: LogFn | None) -> list[Any]:
             if logs:
                 emit({"step": state.global_step, "max_steps": state.max_steps, **logs})
 
-    return [_Log()]
+    return [*out, _Log()]
 
 
 # ----------------------------------------------------------------------------- data
@@ -440,7 +453,7 @@ def train_sft(
         train_dataset=datasets.Dataset.from_list(rows),
         processing_class=tok,
         peft_config=_lora(settings),
-        callbacks=_callback(on_log),
+        callbacks=_callback(on_log, settings.stop_after_steps),
     )
     extra = {
         "examples": len(rows),
@@ -484,7 +497,7 @@ def train_dpo(
         train_dataset=datasets.Dataset.from_list([p.trl_row() for p in pairs]),
         processing_class=tok,
         peft_config=_lora(settings),
-        callbacks=_callback(on_log),
+        callbacks=_callback(on_log, settings.stop_after_steps),
     )
     extra = {"pairs": len(pairs), "device": "cpu" if use_cpu else "cuda"}
     res = _finish("dpo", trainer, tok, base_ref, out, settings, info, started, extra)

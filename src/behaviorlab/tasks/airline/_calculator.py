@@ -120,7 +120,7 @@ def best_checked_bag_numbers(
         region: The non-U.S. end of the trip, or "U.S." for a domestic flight.
         direction: 0 if the flight departs the U.S., 1 if it arrives in the U.S.
         cabin_class: The passenger's cabin class.
-        bags: The checked bags only (not the carry-on), numbered as items 2, 3, ...: item, length, width, height in inches and weight in lbs.
+        bags: The checked bags only (not the carry-on), in the order listed: length, width, height in inches and weight in lbs.
     """
     as_bags = [
         Bag(id=n, name="bag", size=(b.length, b.width, b.height), weight=b.weight)

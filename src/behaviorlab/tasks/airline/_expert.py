@@ -60,8 +60,8 @@ def expert_calls(problem: AirlineProblem) -> list[ExpertStep]:
     )
     cls = info.customer_class
     bags = [
-        CheckedBag(item=n, length=b.size[0], width=b.size[1], height=b.size[2], weight=b.weight)
-        for n, b in enumerate(info.checked_bags, start=2)
+        CheckedBag(length=b.size[0], width=b.size[1], height=b.size[2], weight=b.weight)
+        for b in info.checked_bags
     ]
     numbers = best_checked_bag_numbers(region, direction, cls, bags)
     calls.append(

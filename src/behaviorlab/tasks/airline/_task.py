@@ -27,6 +27,9 @@ from behaviorlab.tasks.airline._generator import (
 )
 from behaviorlab.tools import Tool
 
+#: the packaged base with the shipped LoRA adapter (``tasks/airline/adapters/l1-lora.gguf``)
+SHIPPED_L1_MODEL = "llamacpp/smollm2-135m+behaviorlab.tasks.airline:adapters/l1-lora.gguf"
+
 SOURCES = (
     "rulearena",
     "families-train",
@@ -140,6 +143,11 @@ class AirlineTask(Task):
         "cot": _cot,
     }
     model_free_agents: ClassVar[frozenset[str]] = frozenset({"l0"})
+    #: ``l1`` runs the shipped extractor: SmolLM2-135M with the LoRA adapter trained by
+    #: ``recipes/airline-l1.toml``
+    default_models: ClassVar[dict[str, str]] = {
+        agent: SHIPPED_L1_MODEL for agent in ("l1", "l1-unconstrained", "l1-always")
+    }
 
     def hidden_fields(self) -> frozenset[str]:
         # the fields of AirlineInfo that no tool argument shares
