@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, ClassVar
 
 from behaviorlab.agents import Result
@@ -29,6 +30,7 @@ from behaviorlab.tools import Tool
 
 #: the packaged base with the shipped LoRA adapter (``tasks/airline/adapters/l1-lora.gguf``)
 SHIPPED_L1_MODEL = "llamacpp/smollm2-135m+behaviorlab.tasks.airline:adapters/l1-lora.gguf"
+SHIPPED_L1_ADAPTER = Path(__file__).parent / "adapters" / "l1-lora.gguf"
 
 SOURCES = (
     "rulearena",
@@ -145,9 +147,11 @@ class AirlineTask(Task):
     model_free_agents: ClassVar[frozenset[str]] = frozenset({"l0"})
     #: ``l1`` runs the shipped extractor: SmolLM2-135M with the LoRA adapter trained by
     #: ``recipes/airline-l1.toml``
-    default_models: ClassVar[dict[str, str]] = {
-        agent: SHIPPED_L1_MODEL for agent in ("l1", "l1-unconstrained", "l1-always")
-    }
+    default_models: ClassVar[dict[str, str]] = (
+        {agent: SHIPPED_L1_MODEL for agent in ("l1", "l1-unconstrained", "l1-always")}
+        if SHIPPED_L1_ADAPTER.is_file()
+        else {}  # a source checkout without the adapter: the plain base
+    )
 
     def hidden_fields(self) -> frozenset[str]:
         # the fields of AirlineInfo that no tool argument shares
