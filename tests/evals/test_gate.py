@@ -227,6 +227,7 @@ def test_token_criterion_is_optional() -> None:
         "accuracy",
         "latency",
         "cost",
+        "wrong_rate",
     ]
     criteria = GateCriteria(max_token_ratio=0.8)
     decision = decide(compare_paired(base, cand, criteria), criteria)

@@ -25,7 +25,14 @@ def _heads(adapter_dir: Path, cfg: dict[str, Any]) -> tuple[int, int]:
 
     from behaviorlab.train._gguf import template_gguf_for
 
-    tmpl = template_gguf_for(adapter_dir)
+    # a checkpoint (run/checkpoints/checkpoint-N) finds its run's base marker
+    tmpl = next(
+        (t for d in (adapter_dir, *adapter_dir.parents[:2]) if (t := template_gguf_for(d))),
+        None,
+    )
+    base_dir = Path(cfg.get("base_model_name_or_path") or "")
+    if tmpl is None and base_dir.is_dir() and len(found := list(base_dir.glob("*.gguf"))) == 1:
+        tmpl = found[0]  # PEFT records the packaged GGUF's folder as the base
     if tmpl is not None:
         fields = gguf.GGUFReader(str(tmpl)).fields
         arch = bytes(fields["general.architecture"].parts[-1]).decode()

@@ -84,9 +84,7 @@ def run_recipe(
     """Train the recipe in ``path`` into ``out_dir`` and write its GGUF adapter (to
     ``adapter_out``, else the recipe's ``adapter`` path, else ``out_dir/adapter.gguf``);
     returns the manifest also written to ``out_dir/recipe_manifest.json``."""
-    from behaviorlab.train._lora_gguf import export_lora_gguf
-
-    recipe, digest = load_recipe(path)
+    recipe, _ = load_recipe(path)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     examples, check = recipe_examples(recipe)
@@ -94,24 +92,50 @@ def run_recipe(
         update={"resume": resume, **({"threads": threads} if threads else {})}
     )
     result: TrainResult = train_sft(recipe.base, examples, out / "adapter", settings, on_log=on_log)
+    return finish_recipe(
+        path,
+        out,
+        result.output_dir,
+        adapter_out=adapter_out,
+        train_manifest=json.loads(result.manifest.model_dump_json()),
+        extra={"labeller": check, "examples": len(examples)},
+    )
+
+
+def finish_recipe(
+    path: str | Path,
+    out_dir: str | Path,
+    adapter_dir: str | Path,
+    *,
+    adapter_out: str | Path | None = None,
+    train_manifest: dict[str, Any] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Write the trained adapter in ``adapter_dir`` (a finished run, or one of its
+    checkpoints) as the recipe's GGUF adapter and the manifest beside it."""
+    from behaviorlab.train._lora_gguf import export_lora_gguf
+
+    recipe, digest = load_recipe(path)
+    out = Path(out_dir)
     target = Path(
         adapter_out
         or (Path(path).parent / recipe.adapter if recipe.adapter else out / "adapter.gguf")
     )
-    export_lora_gguf(result.output_dir, target)
+    export_lora_gguf(adapter_dir, target)
+    state = Path(adapter_dir) / "trainer_state.json"
     manifest = {
         "recipe": recipe.model_dump(mode="json"),
         "recipe_file": str(path),
         "recipe_sha256": digest,
-        "labeller": check,
-        "examples": len(examples),
-        "data_sha256": result.manifest.data.sha256
-        if hasattr(result.manifest.data, "sha256")
-        else result.manifest.data.model_dump(),
-        "train_manifest": json.loads(result.manifest.model_dump_json()),
+        **(extra or {}),
+        "adapter_dir": str(adapter_dir),
+        "train_manifest": train_manifest,
+        "trainer_state": json.loads(state.read_text()) if state.is_file() else None,
         "adapter": str(target),
         "adapter_sha256": sha256_file(target),
         "adapter_bytes": target.stat().st_size,
     }
-    (out / RECIPE_MANIFEST).write_text(json.dumps(manifest, indent=2, default=str))
+    text = json.dumps(manifest, indent=2, default=str)
+    (out / RECIPE_MANIFEST).write_text(text)
+    target.with_suffix(".json").write_text(text)  # shipped beside the adapter
     return manifest

@@ -151,8 +151,9 @@ def test_garbage_model_gives_recorded_errors_and_keeps_runs(rulearena_dir, store
     run = run_eval(cfg, st, factory=lambda: make_l1(ScriptedModel(["<<garbage>>"], cycle=True)))
     rows = load_results(st, run.record.eval_id)
     assert len(rows) == 3 and not any(r.correct for r in rows)
+    # no valid extraction after the retries: declined (never priced), the reason recorded
     assert all(
-        "StructuredOutputError" in (r.error or "") and "<<garbage>>" in (r.error or "")
+        r.declined and "no valid extraction" in (r.error or "") and "<<garbage>>" in (r.error or "")
         for r in rows
     )
     # each failed run still has its trace: agent → ptool → 3 chat attempts

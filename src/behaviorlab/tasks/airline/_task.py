@@ -82,6 +82,10 @@ def load_problems(options: ScenarioOptions) -> list[AirlineProblem]:
             problems.extend(loaded[: options.n] if options.n else loaded)
         elif source in ("families-dev", "families-test"):  # frozen: fixed seeds, -n caps
             loaded = frozen_split(source.removeprefix("families-"), levels=[lvl])
+            # -n per level rotates through the families, level by level, so a small sample
+            # still covers different families
+            start = (lvl * (options.n or 0)) % len(loaded)
+            loaded = loaded[start:] + loaded[:start]
             problems.extend(loaded[: options.n] if options.n else loaded)
         elif source == "families-train":
             problems.extend(
