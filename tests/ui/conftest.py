@@ -53,7 +53,8 @@ def _l1_eval(store: Store, name: str, *, off_by: int, decline_first: bool) -> st
         if decline_first and text == first:
             return "I cannot read this passenger's bags."  # fails validation every time
         t = json.loads(targets[text])
-        t["ticket_price"] += off_by
+        if off_by:  # a wrong price the constraints allow: another number of the text
+            t["ticket_price"] = t["checked_bags"][0]["weight"]
         return json.dumps(t)
 
     def make() -> Agent:
