@@ -215,28 +215,22 @@ class _InfraBreaker:
 def _score_to_record(
     eval_id: str, task: Task, sc: Scenario, repeat: int, result: Result
 ) -> RunRecord:
+    run: dict[str, Any] = {
+        "eval_id": eval_id,
+        "scenario_id": sc.id,
+        "repeat": repeat,
+        "trace_id": result.trace_id,
+        "level": sc.level,
+        "category": sc.category,
+        "latency_s": result.latency_s,
+        "cpu_s": result.cpu_s,
+        "created_at": time.time(),
+    }
     if result.infra_error is not None:  # the run says nothing about the agent: not scored
-        return RunRecord(
-            eval_id=eval_id,
-            scenario_id=sc.id,
-            repeat=repeat,
-            trace_id=result.trace_id,
-            level=sc.level,
-            category=sc.category,
-            error=result.error,
-            infra_error=result.infra_error,
-            latency_s=result.latency_s,
-            cpu_s=result.cpu_s,
-            created_at=time.time(),
-        )
+        return RunRecord(**run, error=result.error, infra_error=result.infra_error)
     score = task.score(sc, result)
     return RunRecord(
-        eval_id=eval_id,
-        scenario_id=sc.id,
-        repeat=repeat,
-        trace_id=result.trace_id,
-        level=sc.level,
-        category=sc.category,
+        **run,
         answer=score.answer,
         expected=score.expected,
         correct=score.correct,
@@ -246,8 +240,6 @@ def _score_to_record(
         input_tokens=result.input_tokens,
         output_tokens=result.output_tokens,
         cost_usd=result.cost_usd,
-        latency_s=result.latency_s,
-        cpu_s=result.cpu_s,
         model_s=result.model_s,
         tool_s=result.tool_s,
         llm_calls=result.llm_calls,
@@ -258,7 +250,6 @@ def _score_to_record(
             "level_answered": result.level,
             **result.metadata,
         },
-        created_at=time.time(),
     )
 
 
