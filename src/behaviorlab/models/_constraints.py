@@ -7,9 +7,10 @@ A field says how its value relates to the input, never what the domain means:
 - ``CopySpan()`` on a string field: the value is a span of the input's words, one to
   ``max_words`` words that begin and end with a capital letter ("Rio de Janeiro");
 - ``InInputOrder()`` on a list of objects: each item is copied from one line of the input
-  (every ``CopyNumber`` field of an item from that line's numbers, and a line offers an item
-  only if it holds as many numbers as the item copies) and the items follow the input's
-  order (each from the same line as the one before or a later one).
+  (every ``CopyNumber`` field of an item from that line's numbers; a line offers an item
+  if it holds as many numbers as the item copies, and a line holding fewer offers one
+  together with the next few lines, for an item written over several lines) and the items
+  follow the input's order (each from the same place as the one before or a later one).
 
 ``constrain(output_type, text)`` builds, once per input, the type a workflow asks for: its
 decoding schema enforces these (llama.cpp turns it into a grammar through ``gbnf_for``; the
@@ -185,18 +186,42 @@ def _enum(values: list[Any], where: str) -> dict[str, Any]:
     return {"enum": values}
 
 
-def _item_alternatives(items: dict[str, Any], text: str, where: str) -> list[dict[str, Any]]:
-    """One alternative per line that can supply an item: its copied numbers from that line."""
-    props = items.get("properties", {})
-    copied = [k for k, v in props.items() if v.get(COPY) == "number"]
+#: a bag written over several lines ("Bag 2: 30 x 20 x 10 in" then "weight 50 lbs") is read
+#: from a block of at most this many adjacent lines
+BLOCK_LINES = 4
+
+
+def _item_sources(text: str, need: int) -> list[list[InputNumber]]:
+    """Where an item can be copied from, in the input's order: each line holding at least
+    ``need`` numbers, and each line holding fewer together with the lines after it (at most
+    ``BLOCK_LINES`` in all) up to the first where the block holds ``need``."""
     by_line: dict[int, list[InputNumber]] = {}
     for n in input_numbers(text):
         by_line.setdefault(n.line, []).append(n)
+    lines = sorted(by_line)
+    sources = []
+    for i, first in enumerate(lines):
+        numbers = list(by_line[first])
+        j = i
+        while (
+            sum(n.whole for n in numbers) < need
+            and j + 1 < len(lines)
+            and lines[j + 1] - first < BLOCK_LINES
+        ):
+            j += 1
+            numbers += by_line[lines[j]]
+        if sum(n.whole for n in numbers) >= need:
+            sources.append(numbers)
+    return sources
+
+
+def _item_alternatives(items: dict[str, Any], text: str, where: str) -> list[dict[str, Any]]:
+    """One alternative per place that can supply an item (a line, or a block of adjacent
+    lines, see ``_item_sources``): its copied numbers from that place."""
+    props = items.get("properties", {})
+    copied = [k for k, v in props.items() if v.get(COPY) == "number"]
     alts = []
-    for line in sorted(by_line):
-        numbers = by_line[line]
-        if sum(n.whole for n in numbers) < len(copied):
-            continue  # an item copies each of its numbers from its own place in the line
+    for numbers in _item_sources(text, len(copied)):
         alt = copy.deepcopy(items)
         ok = True
         for k, v in props.items():
@@ -282,8 +307,9 @@ def violation(compiled: dict[str, Any], value: Any, where: str = "") -> str | No
             if not states:
                 if not fits:
                     return (
-                        f"{where}[{n}]: no single line of the input holds all of its numbers; "
-                        "copy each item from its own line"
+                        f"{where}[{n}]: no line of the input (nor block of up to {BLOCK_LINES} "
+                        "adjacent lines) holds all of its numbers; copy each item from its own "
+                        "line"
                     )
                 return f"{where}[{n}]: it is copied from a line before the previous item's"
         return None

@@ -166,11 +166,30 @@ def test_each_bag_is_copied_from_one_line_in_the_texts_order() -> None:
     right = {"checked_bags": [b.model_dump() for b in _bags((36, 17, 10, 51), (36, 16, 13, 65))]}
     assert violation(schema, right) is None
     mixed = {"checked_bags": [b.model_dump() for b in _bags((36, 17, 9, 52))]}
-    assert "no single line" in (violation(schema, mixed) or "")
+    assert "no line of the input" in (violation(schema, mixed) or "")
     back = {"checked_bags": [b.model_dump() for b in _bags((36, 16, 13, 65), (36, 17, 10, 51))]}
     assert "before the previous item" in (violation(schema, back) or "")
     assert schema["properties"]["ticket_price"]["enum"][-1] == 630
     assert "Athens" in schema["properties"]["origin_city"]["enum"]
+
+
+MULTI_LINE = """Hi, I'm flying Main Cabin from Chicago to Denver, ticket $312.
+Carry-on: 20 x 14 x 8 in, 9 lbs
+Bag A
+  size 30 x 20 x 12 in
+  weight 45 lbs
+Bag B: 28 x 18 x 10 in,
+  52 lbs"""
+
+
+def test_a_bag_written_over_several_lines_is_read_from_a_block_of_lines() -> None:
+    schema = decoding_schema_for(extraction_for_text(MULTI_LINE))
+    right = {"checked_bags": [b.model_dump() for b in _bags((30, 20, 12, 45), (28, 18, 10, 52))]}
+    assert violation(schema, right) is None
+    # a block never reaches past a few lines: the carry-on's figures with the last bag's weight
+    far = {"checked_bags": [b.model_dump() for b in _bags((20, 14, 8, 52))]}
+    assert "no line of the input" in (violation(schema, far) or "")
+    assert schema["properties"]["ticket_price"]["enum"][0] == 312
 
 
 def test_the_prompt_schema_stays_the_plain_one() -> None:
@@ -196,7 +215,7 @@ def test_l1_retries_a_copy_slip_with_the_reason_and_takes_the_corrected_bags() -
     expected = compute_fee(to_info(AirlineExtraction.model_validate_json(right))).total
     assert r.error is None and r.output == expected
     assert len(model.calls) == 2
-    assert "checked_bags[2]: no single line" in model.calls[1][-1].content
+    assert "checked_bags[2]: no line of the input" in model.calls[1][-1].content
     assert model.calls[1][-2].content == slip
 
 
