@@ -221,13 +221,13 @@ def main() -> None:
         )
 
     if args.airline:
-        from behaviorlab.modelize import evaluate_airline_monitor
+        from behaviorlab.modelize import evaluate_tool_monitor
 
         def on_tool_epoch(tool: str, e: EpochLog) -> None:
             log(f"{tool} epoch {e.epoch}: loss {e.train_loss:.4f} val exact {e.val_exact:.1%}")
 
-        arep = evaluate_airline_monitor(
-            runs=args.airline_runs, seed=args.seed, on_epoch=on_tool_epoch
+        arep = evaluate_tool_monitor(
+            "airline", runs=args.airline_runs, seed=args.seed, on_epoch=on_tool_epoch
         )
         report["airline"] = arep.model_dump()
         for t in arep.tools:

@@ -82,20 +82,23 @@ from behaviorlab.registry import ModelRegistry
 from behaviorlab.store import Store
 from behaviorlab.store import _schema as s
 from behaviorlab.tasks import Scenario, ScenarioOptions, get_task
-from behaviorlab.tasks.airline import L1_TRAIN_TEMPLATES, TRAIN_TEMPLATES
+from behaviorlab.tasks.airline import (
+    L1_TRAIN_TEMPLATES,
+    TRAIN_TEMPLATES,
+    airline_problems,
+    cloning_examples,
+    extraction_examples,
+    retry_examples,
+)
 from behaviorlab.train import (
     LoraSettings,
     SplitSpec,
     TrainSettings,
-    airline_problems,
-    cloning_examples,
     export_dataset,
     export_gguf,
-    extraction_examples,
     merge_adapter,
     read_manifest,
     register_training,
-    retry_examples,
     train_sft,
 )
 

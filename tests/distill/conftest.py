@@ -30,7 +30,7 @@ def expert_runs(
     db = tmp_path_factory.mktemp("distill") / "store.db"
     store = Store(f"sqlite:///{db}")
     problems = train_problems()
-    return store, record_expert_runs(store, problems), problems
+    return store, record_expert_runs(store, "airline", problems), problems
 
 
 def extraction_reply(

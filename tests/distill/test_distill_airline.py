@@ -16,9 +16,6 @@ from behaviorlab.distill import (
     CallableSpec,
     SynthOptions,
     distill,
-    expert_calls,
-    expert_steps,
-    expert_trajectory,
     mine,
     runs_from_store,
     static_leak_check,
@@ -26,7 +23,13 @@ from behaviorlab.distill import (
 )
 from behaviorlab.evals import load_agent_file
 from behaviorlab.models import ScriptedModel
-from behaviorlab.tasks.airline import HELDOUT_TEMPLATES, generate_problems
+from behaviorlab.tasks.airline import (
+    HELDOUT_TEMPLATES,
+    expert_calls,
+    expert_steps,
+    expert_trajectory,
+    generate_problems,
+)
 from behaviorlab.tasks.airline._agents import airline_tools
 
 TOOLS = "behaviorlab.tasks.airline._agents:airline_tools"

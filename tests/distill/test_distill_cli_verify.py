@@ -7,9 +7,9 @@ import json
 import subprocess
 import sys
 
-from behaviorlab.distill import expert_model, verify_distilled
+from behaviorlab.distill import verify_distilled
 from behaviorlab.tasks import ScenarioOptions
-from behaviorlab.tasks.airline import HELDOUT_TEMPLATES, generate_problems
+from behaviorlab.tasks.airline import HELDOUT_TEMPLATES, expert_model, generate_problems
 from behaviorlab.tasks.airline._agents import make_l3
 
 
@@ -94,7 +94,7 @@ def test_cli_distill_then_eval_then_compare(expert_runs, tmp_path, helpers):
 
 
 def test_cli_reports_bad_rows_and_missing_tools(tmp_path, helpers):
-    from behaviorlab.distill import react_transcript
+    from behaviorlab.tasks.airline import react_transcript
 
     p = helpers.train_problems(1)[0]
     log = tmp_path / "agent.jsonl"

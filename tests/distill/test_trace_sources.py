@@ -7,12 +7,12 @@ import json
 from behaviorlab.distill import (
     load_runs,
     mine,
-    react_transcript,
     runs_from_openai_jsonl,
     runs_from_otlp_json,
     runs_from_store,
     to_openai_jsonl,
 )
+from behaviorlab.tasks.airline import react_transcript
 from behaviorlab.trace import to_otlp_json
 
 

@@ -110,12 +110,10 @@ def test_json_lexer_keeps_numbers_whole() -> None:
 
 def test_airline_subject_and_tool_agent() -> None:
     airline = pytest.importorskip("behaviorlab.tasks.airline")
-    from behaviorlab.modelize import get_subject
-    from behaviorlab.modelize._airline import (
-        AIRLINE_TOOL_FAULTS,
+    from behaviorlab.modelize import get_subject, task_tool_faults, task_tool_subjects
+    from behaviorlab.tasks.airline._subjects import (
         AirlineToolAgent,
         airline_text,
-        airline_tool_subjects,
         parse_airline_text,
     )
 
@@ -137,7 +135,7 @@ def test_airline_subject_and_tool_agent() -> None:
         r = agent.run(prob)
         assert r.ok and r.output == prob.answer
         assert [c.name for c in r.tool_calls][:2] == ["region_of_route", "best_checked_bag_numbers"]
-    tools = airline_tool_subjects(agent.tools)
+    tools = task_tool_subjects("airline", agent.tools)
     call = next(c for c in agent.run(problems[0]).tool_calls if c.name == "checked_bag_fee")
     assert tools["checked_bag_fee"].run(encode_arguments(call.arguments)) == call.result
-    assert set(AIRLINE_TOOL_FAULTS) == {"off_by_one", "wrong_fee"}
+    assert set(task_tool_faults("airline")) == {"off_by_one", "wrong_fee"}

@@ -12,8 +12,9 @@ pytest.importorskip("peft")
 def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A random 2-layer Llama whose tokenizer was fitted to the airline L1 prompts (short
     encodings keep training and generation fast)."""
+    from behaviorlab.tasks.airline import airline_problems
     from behaviorlab.tasks.airline._agents import extract_airline_params
-    from behaviorlab.train import airline_problems, make_tiny_model
+    from behaviorlab.train import make_tiny_model
 
     corpus = [
         m.content

@@ -18,22 +18,17 @@ from behaviorlab.tasks.airline import (
     HELDOUT_TEMPLATES,
     TRAIN_TEMPLATES,
     AirlineExtraction,
+    airline_problems,
+    cloning_example,
+    extraction_examples,
+    extraction_pairs,
     load_rulearena,
+    retry_examples,
     target_for,
 )
 from behaviorlab.tasks.airline._agents import extract_airline_params, make_l1, make_l3
 from behaviorlab.tasks.airline._extraction import extraction_for_text
-from behaviorlab.train import (
-    StoreFilter,
-    airline_problems,
-    cloning_example,
-    examples_from_store,
-    extraction_examples,
-    extraction_pairs,
-    pairs_from_store,
-    retry_examples,
-    step_examples,
-)
+from behaviorlab.train import StoreFilter, examples_from_store, pairs_from_store, step_examples
 
 OPTS = ScenarioOptions(source="generated", level=0, n=4, seed=31)
 

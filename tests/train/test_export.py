@@ -6,15 +6,13 @@ import json
 
 import pytest
 
+from behaviorlab.tasks.airline import airline_problems, extraction_examples, extraction_pairs
 from behaviorlab.train import (
     ChatMessage,
     HeldOutLeakError,
     SplitSpec,
     TrainingExample,
-    airline_problems,
     export_dataset,
-    extraction_examples,
-    extraction_pairs,
     load_examples,
     load_pairs,
     read_report,

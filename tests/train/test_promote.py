@@ -11,6 +11,7 @@ from behaviorlab.evals import GateCriteria, load_results
 from behaviorlab.registry import ModelRegistry, ModelVersion
 from behaviorlab.store import Store
 from behaviorlab.tasks import ScenarioOptions
+from behaviorlab.tasks.airline import airline_problems, extraction_examples
 from behaviorlab.tasks.airline._agents import l0_fee
 from behaviorlab.trace import Recorder
 from behaviorlab.train import (
@@ -18,10 +19,8 @@ from behaviorlab.train import (
     RolloutAgent,
     SplitSpec,
     TrainSettings,
-    airline_problems,
     arm_for,
     export_dataset,
-    extraction_examples,
     model_id_for,
     promote,
     register_training,

@@ -10,17 +10,15 @@ import numpy as np
 import pytest
 
 from behaviorlab.models import GenerationConfig, Message, TransformersModel
+from behaviorlab.tasks.airline import airline_problems, extraction_examples, extraction_pairs
 from behaviorlab.train import (
     ChatMessage,
     LoraSettings,
     SplitSpec,
     TrainingExample,
     TrainSettings,
-    airline_problems,
     export_dataset,
     export_gguf,
-    extraction_examples,
-    extraction_pairs,
     merge_adapter,
     read_manifest,
     tokenize_example,

@@ -16,9 +16,9 @@ from behaviorlab.models import Completion, Message, ScriptedModel, ToolCall
 from behaviorlab.registry import ModelRegistry, ModelVersion
 from behaviorlab.store import Store
 from behaviorlab.tasks import ScenarioOptions, get_task
-from behaviorlab.tasks.airline import TRAIN_TEMPLATES, target_for
+from behaviorlab.tasks.airline import TRAIN_TEMPLATES, airline_problems, target_for
 from behaviorlab.tasks.airline._agents import l0_fee, make_l1, make_l3
-from behaviorlab.train import airline_problems, promote
+from behaviorlab.train import promote
 from behaviorlab.ui import UIServer, UISettings, create_app
 
 OPTS = ScenarioOptions(source="generated", level=0, n=4, seed=31)

@@ -9,8 +9,8 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, Field
 
+from behaviorlab import trace as tracing
 from behaviorlab.models import infra_cause
-from behaviorlab.trace import _context
 
 
 class Declined(Exception):
@@ -106,8 +106,8 @@ class Agent(ABC):
         }
         t0 = time.perf_counter()
         with (
-            _context.span(f"invoke_agent {self.name}", kind="agent", attributes=attrs) as span,
-            _context.tallying() as tally,
+            tracing.span(f"invoke_agent {self.name}", kind="agent", attributes=attrs) as span,
+            tracing.tallying() as tally,
         ):
             span.set_input(input)
             result = Result(level=self.level, answered_by=self.name)

@@ -13,6 +13,7 @@ from typing import Any, Generic, ParamSpec, TypeVar, get_type_hints
 
 from pydantic import BaseModel
 
+from behaviorlab import trace as tracing
 from behaviorlab.agents._base import Agent
 from behaviorlab.models import (
     Completion,
@@ -22,7 +23,6 @@ from behaviorlab.models import (
     generate_structured,
     json_schema_for,
 )
-from behaviorlab.trace import _context
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -145,7 +145,7 @@ class PTool(Generic[P, R]):
                 f"ptool {self.name} has no model: bind one (ptool.bind(model)) or run it inside a WorkflowAgent"
             )
         msgs = self.prompt(self._arguments(*args, **kwargs), constrained=model.supports_json_schema)
-        with _context.span(
+        with tracing.span(
             f"ptool {self.name}", kind="workflow", attributes={"behaviorlab.ptool": self.name}
         ) as s:
             s.set_input(msgs[-1].content)

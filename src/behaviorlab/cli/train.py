@@ -7,7 +7,14 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from behaviorlab.cli._common import StoreOpt, err, fail, open_store, print_json
+from behaviorlab.cli._common import (
+    StoreOpt,
+    err,
+    fail,
+    open_store,
+    parse_task_args,
+    print_json,
+)
 
 if TYPE_CHECKING:  # the training stack loads only when a command runs
     from behaviorlab.train import TrainResult, TrainSettings
@@ -37,13 +44,18 @@ def export_cmd(
     source: str = typer.Option(
         "store",
         "--source",
-        help="store | generated (airline generator, L1 extraction) | cloning (airline L3 expert steps)",
+        help="store | generated (the task's own training examples: for airline, the L1 "
+        "extraction ptool on generated problems) | cloning (the task's expert trajectories)",
     ),
     min_score: float | None = typer.Option(
         None, "--min-score", help="[store] only runs scoring at least this"
     ),
     agent: str | None = typer.Option(None, "--agent", help="[store] agent name contains this"),
-    task: str | None = typer.Option(None, "--task", help="[store] only this task"),
+    task: str | None = typer.Option(
+        None,
+        "--task",
+        help="[store] only this task; [generated/cloning] the task that makes them [default: airline]",
+    ),
     eval_ids: list[str] | None = typer.Option(
         None, "--eval", help="[store] only these evaluations"
     ),
@@ -60,8 +72,16 @@ def export_cmd(
     seed: int = typer.Option(
         1000, "--seed", help="[generated/cloning] generator seed (keep apart from evaluation seeds)"
     ),
-    heldout: float = typer.Option(
-        0.1, "--heldout", help="Share of inputs held out (fixed by hash)"
+    heldout: float | None = typer.Option(
+        None,
+        "--heldout",
+        help="Share of inputs held out (fixed by hash) [default: the task's, else 0.1]",
+    ),
+    task_args: list[str] | None = typer.Option(
+        None,
+        "--task-arg",
+        "-T",
+        help="[generated/cloning] key=value argument for the task's generator (repeatable)",
     ),
     pii_names: str | None = typer.Option(
         None, "--pii-names", help="Comma-separated names to redact"
@@ -74,20 +94,19 @@ def export_cmd(
     db: str | None = StoreOpt,
 ) -> None:
     """Export training data: OpenAI chat JSONL, HF datasets, preference pairs, with hygiene."""
+    from behaviorlab.tasks import MissingCapabilityError, TrainingOptions
     from behaviorlab.train import (
+        GENERATED_SOURCES,
         SplitSpec,
         StoreFilter,
-        airline_problems,
-        cloning_examples,
         examples_from_store,
         export_dataset,
-        extraction_examples,
-        extraction_pairs,
         pairs_from_store,
+        task_training_set,
     )
 
-    examples, prs, notes = [], [], []
-    lv = tuple(int(x) for x in levels.split(",") if x.strip())
+    examples, prs, notes, files = [], [], [], {}
+    sources, split = [source], SplitSpec(heldout_fraction=0.1 if heldout is None else heldout)
     if source == "store":
         store = open_store(db)
         flt = StoreFilter(
@@ -107,14 +126,27 @@ def export_cmd(
                     update={"min_score": None, "correct_only": False, "min_rating": None}
                 ),
             )
-    elif source == "generated":
-        problems = airline_problems(n, seed=seed, levels=lv)
-        examples, check = extraction_examples(problems)
-        notes.append(f"labeller: {check.kept}/{check.generated} kept, {check.mismatch} mismatches")
-        if pairs:
-            prs = extraction_pairs(problems, seed=seed)
-    elif source == "cloning":
-        examples = cloning_examples(airline_problems(n, seed=seed, levels=lv))
+    elif source in GENERATED_SOURCES:
+        options = TrainingOptions(
+            n=n,
+            seed=seed,
+            levels=tuple(int(x) for x in levels.split(",") if x.strip()),
+            pairs=pairs,
+            extra=parse_task_args(task_args or []),
+        )
+        try:
+            made = task_training_set(task or "airline", source, options)
+        except (MissingCapabilityError, KeyError, ValueError) as e:
+            fail(str(e.args[0]) if isinstance(e, KeyError) else str(e))
+            raise AssertionError from e
+        examples, prs, notes, files = made.examples, made.pairs, made.notes, made.files
+        sources = made.sources or sources
+        split = SplitSpec(
+            heldout_fraction=(
+                heldout if heldout is not None else made.heldout_fraction or split.heldout_fraction
+            ),
+            **({"salt": made.split_salt} if made.split_salt else {}),
+        )
     else:
         fail(f"--source must be store, generated or cloning, not {source!r}")
     if not examples and not prs:
@@ -123,13 +155,15 @@ def export_cmd(
         out,
         examples,
         prs,
-        split=SplitSpec(heldout_fraction=heldout),
+        split=split,
         pii_names=_names(pii_names_file, pii_names),
-        sources=[source],
+        sources=sources,
         hf=not no_hf,
     )
     rep.notes += notes
     (out / "report.json").write_text(rep.model_dump_json(indent=2))
+    for name, text in files.items():
+        (out / name).write_text(text)
     if as_json:
         print_json(rep.model_dump())
     else:

@@ -2,7 +2,8 @@
 
 A subject bundles what runs (a Python callable, a shell command or a behaviorlab
 agent) with what modelling it needs: the grammar its inputs come from and the lexers
-that mark the leaves of its inputs and outputs. Built-ins are registered by name; a
+that mark the leaves of its inputs and outputs. Built-ins are registered by name, a task
+offers its own (``BehaviourSubjects``: ``airline`` is the airline task's calculator), and a
 third-party one is named ``package.module:factory``.
 """
 
@@ -16,12 +17,13 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from behaviorlab.modelize._abstraction import HTML_LEXER, MARKDOWN_LEXER, SQL_LEXER, Lexer
+from behaviorlab.modelize._abstraction import HTML_LEXER, MARKDOWN_LEXER, SQL_LEXER, Lexer, LexRule
 from behaviorlab.modelize._grammar import Grammar, grammar_hash
 from behaviorlab.modelize._grammars import MARKDOWN_GRAMMAR, SQL_GRAMMAR
 
 if TYPE_CHECKING:
     from behaviorlab.agents import Agent
+    from behaviorlab.tasks import SubjectSpec
 
 
 class SubjectError(RuntimeError):
@@ -179,10 +181,56 @@ def subject_names() -> list[str]:
     return sorted(_FACTORIES)
 
 
+def subject_from_spec(spec: SubjectSpec) -> Subject:
+    """A task's subject (plain data) as a :class:`FunctionSubject`; the input errors its
+    function raises (ValueError) are the subject's failures on that input."""
+
+    def run(text: str) -> str:
+        try:
+            return spec.run(text)
+        except ValueError as e:
+            raise SubjectError(str(e)) from e
+
+    def lexer(rules: Any) -> Lexer:
+        return Lexer(rules=[LexRule(pattern=p, leaf=leaf) for p, leaf in rules])
+
+    return FunctionSubject(
+        spec.name,
+        run,
+        {k: list(v) for k, v in spec.grammar.items()},
+        lexer(spec.input_lexer),
+        lexer(spec.output_lexer),
+        description=spec.description,
+    )
+
+
+def _task_subject(name: str) -> Subject | None:
+    """``TASK`` (its subject of that name, else its only one) or ``TASK/SUBJECT`` from a task
+    offering ``BehaviourSubjects``; None when no such task."""
+    from behaviorlab.tasks import BehaviourSubjects, capability, get_task, task_names
+
+    task_name, _, subject = name.partition("/")
+    if task_name not in task_names():
+        return None
+    offered = capability(get_task(task_name), BehaviourSubjects).behaviour_subjects()
+    if not subject:
+        subject = task_name if task_name in offered or len(offered) != 1 else next(iter(offered))
+    if subject not in offered:
+        raise KeyError(
+            f"task {task_name!r} offers no subject {subject!r}; it has: {', '.join(offered)}"
+        )
+    return subject_from_spec(offered[subject])
+
+
 def get_subject(name: str) -> Subject:
-    """A registered subject by name, or ``package.module:factory`` for any other."""
+    """A registered subject by name, a task's (``TASK`` or ``TASK/SUBJECT``), or
+    ``package.module:factory`` for any other."""
     if name in _FACTORIES:
         return _FACTORIES[name]()
+    if ":" not in name:
+        found = _task_subject(name)
+        if found is not None:
+            return found
     if ":" in name:
         module, _, attr = name.partition(":")
         obj = getattr(importlib.import_module(module), attr)
@@ -238,11 +286,3 @@ def sql_subject(read: str = "postgres", write: str = "tsql") -> Subject:
         SQL_LEXER,
         description=f"sqlglot {sqlglot.__version__}: {read} -> {write}",
     )
-
-
-@register_subject("airline")
-def _airline_subject() -> Subject:
-    """The airline baggage calculator: problem parameters -> fee breakdown."""
-    from behaviorlab.modelize._airline import airline_subject
-
-    return airline_subject()

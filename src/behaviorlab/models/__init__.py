@@ -20,10 +20,16 @@ from behaviorlab.models._errors import (
     infra_cause,
 )
 from behaviorlab.models._grammar import FIRST, FOLLOWS, LAST
-from behaviorlab.models._llamacpp import LlamaCppModel, packaged_gguf
+from behaviorlab.models._llamacpp import LlamaCppModel, packaged_gguf, resolve_gguf
 from behaviorlab.models._openai import OpenAIModel
 from behaviorlab.models._pricing import DEFAULT_PRICES, Price, PriceTable
 from behaviorlab.models._prompted_tools import parse_tool_calls, tools_system_prompt
+from behaviorlab.models._records import (
+    ChatMessage,
+    PreferencePair,
+    TrainingExample,
+    render_messages,
+)
 from behaviorlab.models._registry import ALIASES, DEFAULT_MODEL, get_model, parse_model_id
 from behaviorlab.models._scripted import ScriptedModel
 from behaviorlab.models._structured import (
@@ -33,7 +39,12 @@ from behaviorlab.models._structured import (
     parse_json_output,
     retry_feedback,
 )
-from behaviorlab.models._toolcalls import canonical_arguments, tool_call_text, tool_calls_gbnf
+from behaviorlab.models._toolcalls import (
+    GrammarMatcher,
+    canonical_arguments,
+    tool_call_text,
+    tool_calls_gbnf,
+)
 from behaviorlab.models._transformers import TransformersModel, load_causal_lm
 from behaviorlab.models._types import (
     Completion,
@@ -51,10 +62,12 @@ __all__ = [
     "FIRST",
     "FOLLOWS",
     "LAST",
+    "ChatMessage",
     "Completion",
     "CopyNumber",
     "CopySpan",
     "GenerationConfig",
+    "GrammarMatcher",
     "InInputOrder",
     "InfraError",
     "LlamaCppModel",
@@ -63,12 +76,14 @@ __all__ = [
     "Model",
     "ModelError",
     "OpenAIModel",
+    "PreferencePair",
     "Price",
     "PriceTable",
     "ScriptedModel",
     "StructuredOutputError",
     "ToolCall",
     "ToolSpec",
+    "TrainingExample",
     "TransformersModel",
     "UnreadableInput",
     "Usage",
@@ -87,6 +102,8 @@ __all__ = [
     "parse_json_output",
     "parse_model_id",
     "parse_tool_calls",
+    "render_messages",
+    "resolve_gguf",
     "retry_feedback",
     "tool_call_text",
     "tool_calls_gbnf",

@@ -9,15 +9,37 @@ from behaviorlab.tasks._base import (
     register_task,
     task_names,
 )
+from behaviorlab.tasks._capabilities import (
+    BehaviourSubjects,
+    ExpertTrajectories,
+    FaultSpec,
+    MissingCapabilityError,
+    SubjectSpec,
+    ToolMonitoring,
+    TrainingExamples,
+    TrainingOptions,
+    TrainingSet,
+    capability,
+)
 from behaviorlab.tasks._files import DataTask, TaskFileError, load_file_task
 
 __all__ = [
+    "BehaviourSubjects",
     "DataTask",
+    "ExpertTrajectories",
+    "FaultSpec",
+    "MissingCapabilityError",
     "Scenario",
     "ScenarioOptions",
     "Score",
+    "SubjectSpec",
     "Task",
     "TaskFileError",
+    "ToolMonitoring",
+    "TrainingExamples",
+    "TrainingOptions",
+    "TrainingSet",
+    "capability",
     "get_task",
     "load_file_task",
     "register_task",

@@ -5,22 +5,7 @@ The heavy stack (torch, transformers, peft, trl, datasets, gguf) is imported onl
 functions that train or export (``pip install 'behaviorlab[train]'``).
 """
 
-from behaviorlab.train._airline import (
-    LabelCheck,
-    airline_problems,
-    corrupt_extraction,
-    extraction_example,
-    extraction_examples,
-    extraction_pairs,
-    labelled_target,
-    retry_examples,
-)
-from behaviorlab.train._cloning import (
-    cloning_example,
-    cloning_examples,
-    react_messages,
-    step_examples,
-)
+from behaviorlab.models import ChatMessage, PreferencePair, TrainingExample, render_messages
 from behaviorlab.train._export import (
     ExportReport,
     export_dataset,
@@ -50,9 +35,8 @@ from behaviorlab.train._promote import (
     register_training,
 )
 from behaviorlab.train._recipe import Recipe, load_recipe, recipe_examples, run_recipe
-from behaviorlab.train._records import ChatMessage, PreferencePair, TrainingExample
-from behaviorlab.train._render import render_messages
 from behaviorlab.train._rollout import ARM_ATTRIBUTE, RolloutAgent, arm_for, input_bucket
+from behaviorlab.train._steps import step_examples
 from behaviorlab.train._store_data import (
     StoreFilter,
     StoreRun,
@@ -60,6 +44,7 @@ from behaviorlab.train._store_data import (
     pairs_from_store,
     stored_runs,
 )
+from behaviorlab.train._task_data import GENERATED_SOURCES, task_training_set
 from behaviorlab.train._tiny import make_tiny_model, tiny_tokenizer
 from behaviorlab.train._trainer import (
     HeldOutLeakError,
@@ -75,6 +60,7 @@ from behaviorlab.train._trainer import (
 
 __all__ = [
     "ARM_ATTRIBUTE",
+    "GENERATED_SOURCES",
     "BalanceReport",
     "ChatMessage",
     "DataInfo",
@@ -83,7 +69,6 @@ __all__ = [
     "ExportReport",
     "GGUFExportError",
     "HeldOutLeakError",
-    "LabelCheck",
     "LoraSettings",
     "PIIScrubber",
     "PreferencePair",
@@ -99,23 +84,15 @@ __all__ = [
     "TrainResult",
     "TrainSettings",
     "TrainingExample",
-    "airline_problems",
     "arm_for",
     "balance_report",
-    "cloning_example",
-    "cloning_examples",
-    "corrupt_extraction",
     "deduplicate",
     "environment",
     "examples_from_store",
     "export_dataset",
     "export_gguf",
     "export_lora_gguf",
-    "extraction_example",
-    "extraction_examples",
-    "extraction_pairs",
     "input_bucket",
-    "labelled_target",
     "load_base",
     "load_examples",
     "load_pairs",
@@ -126,17 +103,16 @@ __all__ = [
     "model_id_for",
     "pairs_from_store",
     "promote",
-    "react_messages",
     "read_manifest",
     "read_report",
     "recipe_examples",
     "register_training",
     "render_messages",
-    "retry_examples",
     "run_recipe",
     "split_of",
     "step_examples",
     "stored_runs",
+    "task_training_set",
     "tiny_tokenizer",
     "tokenize_example",
     "train_dpo",

@@ -20,6 +20,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from behaviorlab.models import PreferencePair, TrainingExample
 from behaviorlab.train._hygiene import (
     BalanceReport,
     DedupReport,
@@ -29,7 +30,6 @@ from behaviorlab.train._hygiene import (
     balance_report,
     deduplicate,
 )
-from behaviorlab.train._records import PreferencePair, TrainingExample
 
 REPORT = "report.json"
 

@@ -60,7 +60,7 @@ def template_gguf_for(model_dir: str | Path) -> Path | None:
 
 
 def _gguf_of(base: str) -> Path | None:
-    from behaviorlab.models._llamacpp import resolve_gguf
+    from behaviorlab.models import resolve_gguf
 
     if base.endswith(".gguf") or base == "smollm2-135m":
         return resolve_gguf(base)

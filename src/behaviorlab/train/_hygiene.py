@@ -16,7 +16,7 @@ from typing import Literal, TypeVar
 
 from pydantic import BaseModel, Field
 
-from behaviorlab.train._records import ChatMessage, PreferencePair, TrainingExample
+from behaviorlab.models import ChatMessage, PreferencePair, TrainingExample
 
 Split = Literal["train", "heldout"]
 

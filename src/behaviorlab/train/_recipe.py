@@ -49,19 +49,25 @@ def load_recipe(path: str | Path) -> tuple[Recipe, str]:
 
 
 def recipe_examples(recipe: Recipe) -> tuple[list[Any], dict[str, Any]]:
-    """The recipe's training examples and a note of how many the labeller kept."""
-    if recipe.data.task != "airline":
-        raise ValueError(f"recipes cover the airline task only, not {recipe.data.task!r}")
-    from behaviorlab.train._airline import airline_problems, extraction_examples
+    """The recipe's training examples (its task's generated ones, through the task's
+    ``TrainingExamples`` capability) and what the task noted about them (the labeller's
+    counts)."""
+    from behaviorlab.tasks import TrainingOptions
+    from behaviorlab.train._task_data import task_training_set
 
-    problems = airline_problems(
-        recipe.data.n_per_level,
-        seed=recipe.data.seed,
-        levels=recipe.data.levels,
-        weights=recipe.data.weights,
+    data = recipe.data
+    made = task_training_set(
+        data.task,
+        "generated",
+        TrainingOptions(
+            n=data.n_per_level,
+            seed=data.seed,
+            levels=tuple(data.levels),
+            weights=data.weights,
+            pairs=False,
+        ),
     )
-    examples, check = extraction_examples(problems)
-    return examples, check.model_dump()
+    return made.examples, made.info.get("labeller", {})
 
 
 def sha256_file(path: str | Path) -> str:

@@ -12,11 +12,16 @@ from pydantic import BaseModel
 
 from behaviorlab.evals import RunRecord, scan_results
 from behaviorlab.feedback import Feedback, list_feedback, mean_ratings
-from behaviorlab.models import ToolSpec
+from behaviorlab.models import (
+    ChatMessage,
+    PreferencePair,
+    ToolSpec,
+    TrainingExample,
+    render_messages,
+)
 from behaviorlab.store import Store
 from behaviorlab.trace import SpanRecord
-from behaviorlab.train._records import ChatMessage, PreferencePair, TrainingExample
-from behaviorlab.train._render import completion_text, render_messages
+from behaviorlab.train._render import completion_text
 
 
 class StoreFilter(BaseModel):

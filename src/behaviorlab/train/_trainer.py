@@ -21,10 +21,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from behaviorlab.models import PreferencePair, TrainingExample
 from behaviorlab.train._deps import require
 from behaviorlab.train._export import load_examples, load_pairs, read_report, rows_hash
 from behaviorlab.train._manifest import DataInfo, TrainManifest, environment
-from behaviorlab.train._records import PreferencePair, TrainingExample
 
 MANIFEST = "manifest.json"
 BASE_MARKER = "base_model.txt"  # read by models.load_causal_lm to find the base under an adapter

@@ -13,6 +13,7 @@ from behaviorlab.tasks.airline import (
     FAMILY_SPLITS,
     SPLIT_HASHES,
     AirlineExtraction,
+    airline_problems,
     compute_fee,
     family_problems,
     frozen_split,
@@ -22,7 +23,6 @@ from behaviorlab.tasks.airline import (
     to_info,
 )
 from behaviorlab.tasks.airline._families import DEV_DOCS, DEV_LISTINGS, TEST_DOCS, TEST_LISTINGS
-from behaviorlab.train import airline_problems
 
 SCHEMA = json_schema_for(AirlineExtraction)
 

@@ -19,7 +19,7 @@ from behaviorlab.tasks.bfcl._trainingdata import (
     MAX_OVERLAP,
     example_text,
     prompt_messages,
-    write_dataset,
+    synth_training_set,
 )
 
 
@@ -152,23 +152,37 @@ def test_the_contamination_measure_sees_bfcl_text_in_training_data():
     assert irrelevance.items_share < parallel.items_share
 
 
-def test_write_dataset_exports_what_the_trainer_reads_with_the_reports(tmp_path: Path):
+def test_the_generated_export_is_what_the_trainer_reads_with_the_reports(tmp_path: Path):
+    """``train export --task bfcl --source generated`` goes through the task's
+    TrainingExamples capability and writes its contamination and synthesis reports beside."""
+    from typer.testing import CliRunner
+
+    from behaviorlab.cli import app
     from behaviorlab.train import load_examples
 
-    summary, report = write_dataset(tmp_path, 150, seed=3, check_grammar=False)
-    assert summary.kept == summary.generated == 150 and summary.rejected == {}
+    args = ["train", "export", "--task", "bfcl", "--source", "generated", "-n", "150"]
+    args += ["--seed", "3", "-T", "check_grammar=false", "--no-hf", "-o", str(tmp_path), "--json"]
+    res = CliRunner().invoke(app, args)
+    assert res.exit_code == 0, res.output
+    rep = json.loads(res.stdout)
+    assert rep["sources"] == ["bfcl-synth seed=3 n=150"]
+    assert rep["split"] == {"heldout_fraction": 0.05, "salt": "bfcl-synth"}
+    summary = json.loads((tmp_path / "synth.json").read_text())
+    assert summary["kept"] == summary["generated"] == 150 and summary["rejected"] == {}
     train = load_examples(tmp_path)
     held = load_examples(tmp_path / "examples.heldout.jsonl")
     assert len(train) + len(held) == 150 and len(held) > 0
     ex = train[0]
-    assert [m.role for m in ex.prompt] == ["system", "user"] and ex.completion[
-        0
-    ].role == "assistant"
+    assert [m.role for m in ex.prompt] == ["system", "user"]
+    assert ex.completion[0].role == "assistant"
     saved = json.loads((tmp_path / "contamination.json").read_text())
-    assert len(saved["categories"]) == 11 and saved["n"] == report.n
-    assert json.loads((tmp_path / "synth.json").read_text())["kinds"] == summary.kinds
+    assert len(saved["categories"]) == 11
+    assert saved["n"] == synth_training_set(5, seed=3, check_grammar=False).info["contamination"].n
+    assert Counter(e.label for e in train + held) == Counter(summary["kinds"])
     with pytest.raises(ValueError, match="overlaps BFCL"):
-        write_dataset(tmp_path / "x", 20, seed=3, check_grammar=False, max_overlap=-1.0)
+        synth_training_set(20, seed=3, check_grammar=False, max_overlap=-1.0)
+    bad = CliRunner().invoke(app, [*args[:-3], "-T", "max_overlap=-1", "-o", str(tmp_path / "x")])
+    assert bad.exit_code == 2 and "overlaps BFCL" in bad.output
 
 
 def test_no_call_answers_are_text_the_grammar_allows():
@@ -177,13 +191,3 @@ def test_no_call_answers_are_text_the_grammar_allows():
     assert all("{" not in t and "<" not in t for t in NO_CALL_ANSWERS)
     assert tool_call_text("f", {"a": "<x>"}).count("<") == 2  # only the tags
     assert isinstance(ToolSpec, type)
-
-
-def test_the_data_command_writes_a_dataset_and_says_what_is_wrong(tmp_path: Path, capsys):
-    from behaviorlab.tasks.bfcl.__main__ import main
-
-    assert main(["data", "-o", str(tmp_path), "-n", "12", "--no-grammar-check"]) == 0
-    assert (tmp_path / "examples.train.jsonl").is_file()
-    assert "live_irrelevance" in capsys.readouterr().out
-    with pytest.raises(SystemExit):
-        main(["data"])  # no output folder: argparse names it

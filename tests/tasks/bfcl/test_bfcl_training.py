@@ -15,10 +15,14 @@ from behaviorlab.train import TrainSettings, load_examples, make_tiny_model, tra
 
 
 def test_sft_on_fc_training_data_runs_and_learns(tmp_path: Path):
-    from behaviorlab.tasks.bfcl._trainingdata import write_dataset
+    from behaviorlab.tasks import TrainingOptions, get_task
+    from behaviorlab.train import SplitSpec, export_dataset, task_training_set
 
     data = tmp_path / "data"
-    write_dataset(data, 6, seed=11, check_grammar=False, heldout_fraction=0.0)
+    made = task_training_set(
+        get_task("bfcl"), "generated", TrainingOptions(n=6, seed=11, extra={"check_grammar": False})
+    )
+    export_dataset(data, made.examples, split=SplitSpec(heldout_fraction=0.0), hf=False)
     examples = load_examples(data)
     corpus = [m.content for e in examples for m in e.prompt + e.completion]
     tiny = make_tiny_model(tmp_path / "tiny", vocab_size=1024, corpus=corpus)

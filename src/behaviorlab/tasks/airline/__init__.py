@@ -7,7 +7,11 @@
 - city → region mapping (``region_of_route``);
 - a seeded generator with many phrasings (``generate_problems``);
 - the L0 deterministic parser (``parse_problem``) and the L1 extraction model
-  (``AirlineExtraction``).
+  (``AirlineExtraction``);
+- what the task offers the use cases (``behaviorlab.tasks.capability``): generated
+  training data for the L1 extraction ptool (``extraction_examples``), the L3 expert
+  trajectories (``expert_calls``, replayed by ``expert_model``, cloned by
+  ``cloning_examples``), and the calculator and fee tools as behaviour-model subjects.
 """
 
 from behaviorlab.tasks.airline._calculator import (
@@ -18,6 +22,7 @@ from behaviorlab.tasks.airline._calculator import (
     compute_fee,
     total_cost,
 )
+from behaviorlab.tasks.airline._cloning import cloning_example, cloning_examples, react_messages
 from behaviorlab.tasks.airline._data import (
     AirlineInfo,
     AirlineProblem,
@@ -29,6 +34,17 @@ from behaviorlab.tasks.airline._data import (
     airline_dir,
     load_answers,
     load_rulearena,
+)
+from behaviorlab.tasks.airline._expert import (
+    ExpertCall,
+    ExpertStep,
+    MissingFactsError,
+    expert_answer,
+    expert_calls,
+    expert_model,
+    expert_steps,
+    expert_trajectory,
+    react_transcript,
 )
 from behaviorlab.tasks.airline._extraction import (
     AirlineExtraction,
@@ -85,6 +101,16 @@ from behaviorlab.tasks.airline._rules import (
     weight_allowance,
 )
 from behaviorlab.tasks.airline._rules_text import render_schedule, rules_text
+from behaviorlab.tasks.airline._training import (
+    LabelCheck,
+    airline_problems,
+    corrupt_extraction,
+    extraction_example,
+    extraction_examples,
+    extraction_pairs,
+    labelled_target,
+    retry_examples,
+)
 
 __all__ = [
     "ALL_FAMILIES",
@@ -111,9 +137,13 @@ __all__ = [
     "City",
     "DatasetRowError",
     "Direction",
+    "ExpertCall",
+    "ExpertStep",
     "ExtractionError",
     "FeeBreakdown",
+    "LabelCheck",
     "LoadResult",
+    "MissingFactsError",
     "ParseDeclined",
     "Region",
     "RowError",
@@ -122,15 +152,28 @@ __all__ = [
     "UnknownCityError",
     "UnsupportedRouteError",
     "airline_dir",
+    "airline_problems",
     "assign_slots",
     "bag_surcharge",
     "best_checked_bag_numbers",
     "checked_bag_fee",
+    "cloning_example",
+    "cloning_examples",
     "compute_fee",
+    "corrupt_extraction",
+    "expert_answer",
+    "expert_calls",
+    "expert_model",
+    "expert_steps",
+    "expert_trajectory",
+    "extraction_example",
+    "extraction_examples",
+    "extraction_pairs",
     "family_problems",
     "from_info",
     "frozen_split",
     "generate_problems",
+    "labelled_target",
     "load_answers",
     "load_rulearena",
     "lookup_city",
@@ -139,10 +182,13 @@ __all__ = [
     "oversize_overweight_fee",
     "overweight_fee",
     "parse_problem",
+    "react_messages",
+    "react_transcript",
     "region_of_route",
     "render_family",
     "render_prompt",
     "render_schedule",
+    "retry_examples",
     "rules_text",
     "sample_scenario",
     "split_digest",

@@ -17,13 +17,13 @@ from behaviorlab.agents import (
     Agent,
     Declined,
     FunctionAgent,
+    PTool,
     ReActAgent,
     SingleCallAgent,
     WorkflowAgent,
     annotate,
     ptool,
 )
-from behaviorlab.agents._ptool import PTool
 from behaviorlab.models import Completion, Model, StructuredOutputError, UnreadableInput
 from behaviorlab.scoring import parse_number
 from behaviorlab.tasks.airline._calculator import best_checked_bag_numbers, total_cost

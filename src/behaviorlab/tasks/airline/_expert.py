@@ -2,16 +2,19 @@
 
 ``expert_calls(problem)`` is the sequence of calls (with results) a perfect ReAct agent
 makes with the airline tools: region, bag numbering, per-bag fees, calculator. It is the
-one definition both consumers build on: the distiller's scripted replay
-(``behaviorlab.distill.expert_model``) and the behaviour-cloning data
-(``behaviorlab.train.cloning_examples``).
+one definition both consumers build on: the scripted replay (``expert_model``: the real L3
+agent driven through the trajectory, successful traces for the distiller; figures made from
+them are "expert-trajectory traces (scripted replay)", never model runs) and the
+behaviour-cloning data (``cloning_examples``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
+from behaviorlab.models import Completion, Message, ScriptedModel, ToolCall
 from behaviorlab.tasks.airline._calculator import best_checked_bag_numbers
 from behaviorlab.tasks.airline._data import AirlineProblem
 from behaviorlab.tasks.airline._extraction import CheckedBag
@@ -132,3 +135,66 @@ def expert_steps(calls: Sequence[ExpertStep]) -> list[list[ExpertStep]]:
         else:
             steps.append([c])
     return steps
+
+
+def _passenger_text(messages: list[Message]) -> str:
+    return next((m.content for m in messages if m.role == "user"), "")
+
+
+def _calls_made(messages: list[Message]) -> int:
+    return sum(1 for m in messages if m.role == "assistant")
+
+
+def expert_model(
+    problems: Iterable[AirlineProblem], *, name: str = "expert-replay"
+) -> ScriptedModel:
+    """A scripted model that replays each problem's expert trajectory through the L3 agent:
+    it reads the passenger text, looks up the problem, and emits the next tool call (or the
+    final answer) according to how many calls the conversation already holds. A text it
+    does not know gets "Final Answer: unknown", which the L3 agent scores as wrong."""
+    plans = {p.prompt: expert_steps(expert_calls(p)) for p in problems}
+
+    def reply(messages: list[Message]) -> Completion | str:
+        plan = plans.get(_passenger_text(messages))
+        if plan is None:
+            return "I cannot help with this one. Final Answer: unknown"
+        k = _calls_made(messages)
+        if k < len(plan):
+            return Completion(
+                tool_calls=[
+                    ToolCall(id=f"call_{k}_{j}", name=c.tool, arguments=c.arguments)
+                    for j, c in enumerate(plan[k])
+                ]
+            )
+        total = plan[-1][-1].result
+        return f"The total is ${total}.\nFinal Answer: {total}"
+
+    return ScriptedModel([reply], cycle=True, name=name)
+
+
+def react_transcript(problem: AirlineProblem) -> list[dict[str, Any]]:
+    """The expert trajectory as OpenAI chat messages (user, assistant tool calls, tool
+    results, final answer): behaviour-cloning data in the format the importers read."""
+    msgs: list[dict[str, Any]] = [{"role": "user", "content": problem.prompt}]
+    for k, step in enumerate(expert_steps(expert_calls(problem))):
+        ids = [f"call_{k}_{j}" for j in range(len(step))]
+        msgs.append(
+            {
+                "role": "assistant",
+                "content": None,
+                "tool_calls": [
+                    {
+                        "id": cid,
+                        "type": "function",
+                        "function": {"name": c.tool, "arguments": json.dumps(c.arguments)},
+                    }
+                    for cid, c in zip(ids, step, strict=True)
+                ],
+            }
+        )
+        msgs += [
+            {"role": "tool", "tool_call_id": cid, "content": json.dumps(c.result)}
+            for cid, c in zip(ids, step, strict=True)
+        ]
+    msgs.append({"role": "assistant", "content": f"Final Answer: {expert_answer(problem)}"})
+    return msgs

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
-from behaviorlab.agents import Result
+from behaviorlab.agents import Agent, Result
 from behaviorlab.scoring import parse_number
 from behaviorlab.tasks._base import (
     AgentFactory,
@@ -14,6 +15,12 @@ from behaviorlab.tasks._base import (
     Score,
     Task,
     register_task,
+)
+from behaviorlab.tasks._capabilities import (
+    FaultSpec,
+    SubjectSpec,
+    TrainingOptions,
+    TrainingSet,
 )
 from behaviorlab.tasks.airline import _agents
 from behaviorlab.tasks.airline._calculator import total_cost
@@ -166,6 +173,69 @@ class AirlineTask(Task):
 
     def scenarios(self, options: ScenarioOptions) -> list[Scenario]:
         return [problem_scenario(p) for p in load_problems(options)]
+
+    # capabilities (``behaviorlab.tasks.capability``) ----------------------------------
+
+    def training_examples(self, options: TrainingOptions) -> TrainingSet:
+        """The L1 extraction ptool's prompts with labelled targets, and DPO pairs (the target
+        against a plausible wrong extraction), from generated training-family problems."""
+        from behaviorlab.tasks.airline._training import (
+            airline_problems,
+            extraction_examples,
+            extraction_pairs,
+        )
+
+        problems = airline_problems(
+            options.n, seed=options.seed, levels=options.levels, weights=options.weights
+        )
+        examples, check = extraction_examples(problems)
+        return TrainingSet(
+            examples=examples,
+            pairs=extraction_pairs(problems, seed=options.seed) if options.pairs else [],
+            notes=[f"labeller: {check.kept}/{check.generated} kept, {check.mismatch} mismatches"],
+            info={"labeller": check.model_dump()},
+        )
+
+    def cloning_examples(self, options: TrainingOptions) -> TrainingSet:
+        """The L3 agent's expert steps (region, bag numbers, fees, sum) as multi-turn examples."""
+        from behaviorlab.tasks.airline._cloning import cloning_examples
+        from behaviorlab.tasks.airline._training import airline_problems
+
+        problems = airline_problems(options.n, seed=options.seed, levels=options.levels)
+        return TrainingSet(examples=cloning_examples(problems))
+
+    def expert_scenarios(self, problems: Sequence[Any]) -> list[Scenario]:
+        return [problem_scenario(p) for p in problems]
+
+    def expert_agent(self, problems: Sequence[Any]) -> Agent:
+        """The real L3 agent driven by the scripted replay of each problem's expert calls."""
+        from behaviorlab.tasks.airline._expert import expert_model
+
+        return _agents.make_l3(expert_model(problems))
+
+    def behaviour_subjects(self) -> dict[str, SubjectSpec]:
+        from behaviorlab.tasks.airline._subjects import airline_subject
+
+        return {"airline": airline_subject()}
+
+    def tool_argument_grammars(self) -> dict[str, Mapping[str, list[Any]]]:
+        from behaviorlab.tasks.airline._subjects import airline_tool_grammars
+
+        return dict(airline_tool_grammars())
+
+    def tool_faults(self) -> dict[str, FaultSpec]:
+        from behaviorlab.tasks.airline._subjects import AIRLINE_TOOL_FAULTS
+
+        return dict(AIRLINE_TOOL_FAULTS)
+
+    def tool_agent(self, tools: list[Tool] | None = None) -> Agent:
+        """Plain code calling the fee tools in the L3 prompt's order (no model)."""
+        from behaviorlab.tasks.airline._subjects import AirlineToolAgent
+
+        return AirlineToolAgent(tools)
+
+    def tool_agent_inputs(self, n: int, *, seed: int, level: int) -> list[Any]:
+        return list(generate_problems(n, seed=seed, level=level))
 
     def score(self, scenario: Scenario, result: Result) -> Score:
         answer = self.normalise(result.output) if result.ok else None

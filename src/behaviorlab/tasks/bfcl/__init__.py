@@ -5,7 +5,8 @@ Items are read from the installed ``bfcl-eval`` wheel and scored by BFCL's own A
 constraining the decode). ``behaviorlab run bfcl --agent fc --split simple_python -n 20``.
 
 Training data for the agent comes from synthetic APIs written here (never from BFCL), each
-example verified, with a contamination report: ``python -m behaviorlab.tasks.bfcl data -o DIR``.
+example verified, with a contamination report:
+``behaviorlab train export --task bfcl --source generated -o DIR``.
 """
 
 from behaviorlab.tasks.bfcl._agents import (
@@ -48,8 +49,8 @@ from behaviorlab.tasks.bfcl._task import BFCLTask, scenario_for
 from behaviorlab.tasks.bfcl._trainingdata import (
     SynthSummary,
     prompt_messages,
+    synth_training_set,
     training_example,
-    write_dataset,
 )
 
 __all__ = [
@@ -91,9 +92,9 @@ __all__ = [
     "prompt_messages",
     "reference_answer",
     "scenario_for",
+    "synth_training_set",
     "tool_specs",
     "training_example",
     "verify",
     "wheel_version",
-    "write_dataset",
 ]

@@ -13,6 +13,7 @@ from behaviorlab.tasks._base import (
     Task,
     register_task,
 )
+from behaviorlab.tasks._capabilities import TrainingOptions, TrainingSet
 from behaviorlab.tasks.bfcl._agents import FCOutput, make_fc_agent
 from behaviorlab.tasks.bfcl._checker import check
 from behaviorlab.tasks.bfcl._data import CATEGORIES, BFCLItem, load_category
@@ -32,6 +33,20 @@ class BFCLTask(Task):
         "fc-prompt": lambda model, options: make_fc_agent(model, prompted=True),
         "fc-required": lambda model, options: make_fc_agent(model, tool_choice="required"),
     }
+
+    def training_examples(self, options: TrainingOptions) -> TrainingSet:
+        """``options.n`` synthetic requests for the fc agent, verified, with a contamination
+        report (``-T check_grammar=false`` skips llama.cpp's grammar check,
+        ``-T max_overlap=0.02`` moves the contamination limit)."""
+        from behaviorlab.tasks.bfcl._trainingdata import MAX_OVERLAP, synth_training_set
+
+        extra = options.extra
+        return synth_training_set(
+            options.n,
+            seed=options.seed,
+            check_grammar=bool(extra.get("check_grammar", True)),
+            max_overlap=float(extra.get("max_overlap", MAX_OVERLAP)),
+        )
 
     def scenarios(self, options: ScenarioOptions) -> list[Scenario]:
         split = options.split or DEFAULT_SPLIT

@@ -1,8 +1,9 @@
 """Training data for the fc agent: verified synthetic examples, the exact prompts the agent
-sends, an export the trainer reads, and a contamination report beside it.
+sends, and a contamination report beside them.
 
-``write_dataset(out_dir, n, seed=...)`` writes what ``behaviorlab.train.export_dataset`` writes
-(``examples.train.jsonl`` etc., read by ``behaviorlab train sft --data out_dir``) plus
+``synth_training_set(n, seed=...)`` is the task's ``TrainingExamples`` capability:
+``behaviorlab train export --task bfcl --source generated -n 4000 --seed 0 -o DIR`` writes its
+examples (``examples.train.jsonl`` etc., read by ``behaviorlab train sft --data DIR``) plus
 ``contamination.json`` (:class:`ContaminationReport`) and ``synth.json`` (counts by kind,
 masked share, seed, verification). Each prompt is the fc agent's own: its system prompt with the
 functions and the prompted tool format, then the request; each completion is the calls as the
@@ -13,15 +14,14 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from pathlib import Path
-from typing import Any
 
 from pydantic import BaseModel, Field
 
+from behaviorlab.models import ChatMessage, GrammarMatcher, TrainingExample
+from behaviorlab.tasks._capabilities import TrainingSet
 from behaviorlab.tasks.bfcl._agents import FCInput, fc_messages
 from behaviorlab.tasks.bfcl._contamination import (
     DEFAULT_N,
-    ContaminationReport,
     contamination_report,
     tools_text,
 )
@@ -29,6 +29,9 @@ from behaviorlab.tasks.bfcl._synth import SynthExample, generate, verify
 
 CONTAMINATION = "contamination.json"
 SUMMARY = "synth.json"
+#: the held-out share of the export, and its split's salt
+HELDOUT_FRACTION = 0.05
+SPLIT_SALT = "bfcl-synth"
 #: the most a dataset may share with any BFCL category (share of examples, share of items)
 MAX_OVERLAP = 0.01
 
@@ -52,10 +55,8 @@ def prompt_messages(ex: SynthExample) -> list[dict[str, str]]:
     return [{"role": m.role, "content": m.content} for m in fc_messages(inp, prompted=True)]
 
 
-def training_example(ex: SynthExample) -> Any:
-    """``ex`` as a :class:`behaviorlab.train.TrainingExample`."""
-    from behaviorlab.train import ChatMessage, TrainingExample
-
+def training_example(ex: SynthExample) -> TrainingExample:
+    """``ex`` as a training example: the fc agent's prompt, the calls as the completion."""
     return TrainingExample(
         prompt=[ChatMessage.model_validate(m) for m in prompt_messages(ex)],
         completion=[ChatMessage(role="assistant", content=ex.completion())],
@@ -73,24 +74,17 @@ def example_text(ex: SynthExample) -> str:
     return ex.question + "\n" + tools_text(ex.tools)
 
 
-def write_dataset(
-    out_dir: str | Path,
+def synth_training_set(
     n: int,
     *,
     seed: int = 0,
-    heldout_fraction: float = 0.05,
     check_grammar: bool = True,
     max_overlap: float = MAX_OVERLAP,
-) -> tuple[SynthSummary, ContaminationReport]:
-    """Generate ``n`` examples, keep the verified ones, export them with the contamination
-    report; a dataset overlapping BFCL more than ``max_overlap`` is refused (ValueError)."""
-    from behaviorlab.train import SplitSpec, export_dataset
-
-    matcher = None
-    if check_grammar:
-        from behaviorlab.models._toolcalls import GrammarMatcher
-
-        matcher = GrammarMatcher()
+) -> TrainingSet:
+    """Generate ``n`` examples and keep the verified ones, with the contamination report and
+    the counts as files beside the export; a dataset overlapping BFCL more than
+    ``max_overlap`` is refused (ValueError)."""
+    matcher = GrammarMatcher() if check_grammar else None
     examples = generate(n, seed=seed)
     kept: list[SynthExample] = []
     rejected: Counter[str] = Counter()
@@ -112,15 +106,6 @@ def write_dataset(
             f"the dataset overlaps BFCL: {worst:.2%} (limit {max_overlap:.2%}), "
             f"{identical} requests identical to BFCL questions; see the samples: {report.samples}"
         )
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    export_dataset(
-        out,
-        [training_example(e) for e in kept],
-        split=SplitSpec(heldout_fraction=heldout_fraction, salt="bfcl-synth"),
-        sources=[f"bfcl-synth seed={seed} n={n}"],
-        hf=False,
-    )
     summary = SynthSummary(
         seed=seed,
         generated=len(examples),
@@ -133,6 +118,14 @@ def write_dataset(
         worst_examples_share=report.worst_examples_share,
         worst_items_share=report.worst_items_share,
     )
-    (out / CONTAMINATION).write_text(report.model_dump_json(indent=2))
-    (out / SUMMARY).write_text(json.dumps(summary.model_dump(), indent=2))
-    return summary, report
+    return TrainingSet(
+        examples=[training_example(e) for e in kept],
+        sources=[f"bfcl-synth seed={seed} n={n}"],
+        heldout_fraction=HELDOUT_FRACTION,
+        split_salt=SPLIT_SALT,
+        files={
+            CONTAMINATION: report.model_dump_json(indent=2),
+            SUMMARY: json.dumps(summary.model_dump(), indent=2),
+        },
+        info={"summary": summary, "contamination": report},
+    )

@@ -1,5 +1,9 @@
 """Training records: supervised examples and preference pairs, in one chat shape.
 
+They live with the models because they are what a model is trained on, written in the
+prompted-tool text form the local providers send (``render_messages``); tasks build them
+(a task's training-data capability) and ``behaviorlab.train`` checks, splits and trains on them.
+
 A record keeps the prompt (every message the model sees) apart from the completion (what it
 should produce), so the loss can be put on the completion only and the OpenAI export can mark
 few-shot assistant turns in the prompt with ``weight: 0``.
@@ -13,7 +17,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from behaviorlab.models import Message
+from behaviorlab.models._prompted_tools import tools_system_prompt
+from behaviorlab.models._toolcalls import tool_call_text
+from behaviorlab.models._types import Message, ToolSpec
 
 Role = Literal["system", "user", "assistant"]
 
@@ -26,11 +32,43 @@ class ChatMessage(BaseModel):
         return {"role": self.role, "content": self.content}
 
 
-def chat(messages: list[Message] | list[dict[str, Any]]) -> list[ChatMessage]:
-    """Chat messages from provider messages (tool turns become the prompted-tool text form)."""
-    from behaviorlab.train._render import render_messages
+def observation_text(name: str, content: str) -> str:
+    return f"Tool {name} returned: {content}"
 
-    return render_messages(messages)
+
+def render_messages(
+    messages: list[Message] | list[dict[str, Any]], tools: list[ToolSpec] | None = None
+) -> list[ChatMessage]:
+    """Provider messages as the plain chat turns a local model is trained on; with ``tools``,
+    the tool list joins the system prompt.
+
+    Tool turns follow the prompted-tool convention (the form the transformers and llama.cpp
+    providers send): assistant calls as ``<tool_call>{...}</tool_call>`` lines, tool results
+    as user turns "Tool NAME returned: ...", so what the model is trained on is what it sees
+    when it is served.
+    """
+    msgs = [m if isinstance(m, Message) else Message.model_validate(m) for m in messages]
+    out: list[ChatMessage] = []
+    for i, m in enumerate(msgs):
+        if m.role == "system":
+            text = m.content
+            if tools and i == 0:
+                text = text + "\n\n" + tools_system_prompt(tools)
+            out.append(ChatMessage(role="system", content=text))
+        elif m.role == "tool":
+            out.append(
+                ChatMessage(role="user", content=observation_text(m.name or "tool", m.content))
+            )
+        elif m.role == "assistant" and m.tool_calls:
+            calls = "\n".join(tool_call_text(c.name, c.arguments) for c in m.tool_calls)
+            prefix = (m.content + "\n") if m.content and "<tool_call>" not in m.content else ""
+            body = m.content if "<tool_call>" in m.content else prefix + calls
+            out.append(ChatMessage(role="assistant", content=body))
+        else:
+            out.append(ChatMessage(role=m.role, content=m.content))  # type: ignore[arg-type]
+    if tools and (not out or out[0].role != "system"):
+        out.insert(0, ChatMessage(role="system", content=tools_system_prompt(tools)))
+    return out
 
 
 class TrainingExample(BaseModel):

@@ -1,6 +1,6 @@
 """The distillation benchmark on the airline task (the README tables).
 
-    python -m behaviorlab.distill.bench --rulearena ../shared/data/rulearena --n 5 --out distill.md
+    python benchmarks/distill_airline.py --rulearena ../shared/data/rulearena --n 5 --out distill.md
 
 1. Source traces, on generated problems in the training phrasings: ``--source real`` records
    the L3 agent of ``--model`` itself (e.g. SmolLM2 after behaviour cloning,
@@ -31,11 +31,14 @@ from pathlib import Path
 from typing import Any
 
 from behaviorlab.agents import Agent, WorkflowAgent
-from behaviorlab.distill._distill import distill
-from behaviorlab.distill._escalation import escalation_report
-from behaviorlab.distill._expert import expert_model, record_expert_runs
-from behaviorlab.distill._leak import dynamic_leak_check, static_leak_check_file
-from behaviorlab.distill._synth import CallableSpec
+from behaviorlab.distill import (
+    CallableSpec,
+    distill,
+    dynamic_leak_check,
+    escalation_report,
+    record_expert_runs,
+    static_leak_check_file,
+)
 from behaviorlab.evals import EvalConfig, RunRecord, compare_evals, compute_metrics, run_eval
 from behaviorlab.models import (
     Completion,
@@ -53,6 +56,7 @@ from behaviorlab.tasks.airline import (
     HELDOUT_TEMPLATES,
     TRAIN_TEMPLATES,
     AirlineProblem,
+    expert_model,
     generate_problems,
     load_rulearena,
 )
@@ -184,7 +188,7 @@ def _import(path: Path) -> Any:
 
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
-        prog="python -m behaviorlab.distill.bench", description=__doc__.split("\n")[0]
+        prog="python benchmarks/distill_airline.py", description=__doc__.split("\n")[0]
     )
     ap.add_argument("--rulearena", required=True, help="RuleArena checkout")
     ap.add_argument("--model", default="smollm2-135m", help="the L3 source agent's model")
@@ -279,7 +283,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"(only those are mined), eval `{train_eval}`."
         )
     else:
-        train_eval = record_expert_runs(store, train)
+        train_eval = record_expert_runs(store, "airline", train)
         source_text = (
             f"Source traces: {len(train)} L3 runs driven by the expert-trajectory replay (scripted; "
             f"not model runs) on generated problems in the training phrasings ({args.train_n} per "

@@ -14,22 +14,25 @@ from collections.abc import Mapping, Sequence
 from pydantic import BaseModel, ValidationError
 
 from behaviorlab.agents import Declined
-from behaviorlab.models import json_schema_for, retry_feedback
-from behaviorlab.tasks.airline import (
-    FAMILY_SPLITS,
-    HELDOUT_TEMPLATES,
-    AirlineExtraction,
-    AirlineProblem,
-    CheckedBag,
-    ExtractionError,
-    family_problems,
-    generate_problems,
-    target_for,
-    to_info,
-    total_cost,
+from behaviorlab.models import (
+    ChatMessage,
+    PreferencePair,
+    TrainingExample,
+    json_schema_for,
+    retry_feedback,
 )
 from behaviorlab.tasks.airline._agents import extract_airline_params, l1_output_type
-from behaviorlab.train._records import ChatMessage, PreferencePair, TrainingExample
+from behaviorlab.tasks.airline._calculator import total_cost
+from behaviorlab.tasks.airline._data import AirlineProblem
+from behaviorlab.tasks.airline._extraction import (
+    AirlineExtraction,
+    CheckedBag,
+    ExtractionError,
+    target_for,
+    to_info,
+)
+from behaviorlab.tasks.airline._families import FAMILY_SPLITS, family_problems
+from behaviorlab.tasks.airline._generator import HELDOUT_TEMPLATES, generate_problems
 
 
 class LabelCheck(BaseModel):

@@ -1,5 +1,5 @@
-"""Behaviour cloning for the airline L3 agent: the expert trajectories
-(``behaviorlab.tasks.airline._expert``, the same ones the distiller replays) as ReAct steps.
+"""Behaviour cloning for the airline L3 agent: the expert trajectories (``_expert``, the same
+ones the distiller replays) as ReAct steps.
 
 The expert follows the L3 system prompt's procedure with the agent's own tools, calling
 them for real, so every observation is exactly what the agent would see. Calls that do not
@@ -14,19 +14,19 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from behaviorlab.models import Message, ToolCall
-from behaviorlab.tasks.airline import AirlineProblem, ExtractionError, total_cost
+from behaviorlab.models import Message, ToolCall, TrainingExample, render_messages
 from behaviorlab.tasks.airline._agents import L3_SYSTEM, airline_tools
+from behaviorlab.tasks.airline._calculator import total_cost
+from behaviorlab.tasks.airline._data import AirlineProblem
 from behaviorlab.tasks.airline._expert import (
     MissingFactsError,
     expert_answer,
     expert_calls,
     expert_steps,
 )
+from behaviorlab.tasks.airline._extraction import ExtractionError
+from behaviorlab.tasks.airline._training import labelled_target
 from behaviorlab.tools import ToolRegistry
-from behaviorlab.train._airline import labelled_target
-from behaviorlab.train._records import ChatMessage, TrainingExample
-from behaviorlab.train._render import render_messages
 
 
 def react_messages(problem: AirlineProblem, system_prompt: str = L3_SYSTEM) -> list[Message]:
@@ -107,16 +107,4 @@ def cloning_examples(problems: Sequence[AirlineProblem]) -> list[TrainingExample
             out.append(cloning_example(p))
         except ExtractionError:
             continue
-    return out
-
-
-def step_examples(example: TrainingExample) -> list[TrainingExample]:
-    """A multi-turn example cut into one single-completion example per assistant step (for
-    trainers or providers that take prompt/completion pairs only)."""
-    out: list[TrainingExample] = []
-    history: list[ChatMessage] = list(example.prompt)
-    for m in example.completion:
-        if m.role == "assistant":
-            out.append(example.model_copy(update={"prompt": list(history), "completion": [m]}))
-        history.append(m)
     return out
