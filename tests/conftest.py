@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import os
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -8,6 +10,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("BEHAVIORLAB_SHARED", ROOT.parent / "shared"))
 RULEARENA = SHARED / "data" / "rulearena"
+#: a PostgreSQL server's database URL (scripts/test starts one: scripts/pg_test_server)
+PG_URL = os.environ.get("BEHAVIORLAB_TEST_PG_URL")
 
 
 @pytest.fixture(scope="session")
@@ -20,3 +24,23 @@ def rulearena_dir() -> Path:
 @pytest.fixture()
 def store_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'store.db'}"
+
+
+@pytest.fixture()
+def pg_url() -> Iterator[str]:
+    """A fresh PostgreSQL database per test, dropped afterwards; the test is skipped when no
+    server is set (``BEHAVIORLAB_TEST_PG_URL``; scripts/test sets it)."""
+    if not PG_URL:
+        pytest.skip("BEHAVIORLAB_TEST_PG_URL not set (scripts/test sets it)")
+    from sqlalchemy import create_engine, text
+
+    name = f"bl_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(
+        PG_URL.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
+    )
+    with admin.connect() as c:
+        c.execute(text(f"CREATE DATABASE {name}"))
+    yield PG_URL.rsplit("/", 1)[0] + "/" + name
+    with admin.connect() as c:
+        c.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    admin.dispose()

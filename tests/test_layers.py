@@ -40,3 +40,27 @@ def _private_imports() -> set[tuple[str, str, str]]:
 def test_no_cross_package_private_imports() -> None:
     found = sorted(f"{where}: {pkg} imports {mod}" for pkg, mod, where in _private_imports())
     assert not found, "import the package's public names instead:\n" + "\n".join(found)
+
+
+DOMAINS = ("airline", "tooluse", "bfcl")
+USE_CASES = ("train", "distill", "modelize")
+
+
+def test_use_cases_import_no_domain() -> None:
+    """train, distill and modelize ask a task for its capabilities; lint-imports' forbidden
+    contract says the same, this also catches an import inside a function body."""
+    found = []
+    for pkg in USE_CASES:
+        for path in (SRC / pkg).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                mods: list[str] = []
+                if isinstance(node, ast.ImportFrom) and node.module:
+                    mods = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+                elif isinstance(node, ast.Import):
+                    mods = [a.name for a in node.names]
+                found += [
+                    f"{path.relative_to(SRC)}:{node.lineno}: {m}"
+                    for m in mods
+                    if any(m.startswith(f"behaviorlab.tasks.{d}") for d in DOMAINS)
+                ]
+    assert not found, "ask the task for a capability instead:\n" + "\n".join(found)

@@ -3,40 +3,24 @@ and ends with exactly the live schema (so the two cannot drift apart)."""
 
 from __future__ import annotations
 
-import os
 import time
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import inspect, text
 
 from behaviorlab.evals import load_results
 from behaviorlab.store import MIGRATIONS, Store
 from behaviorlab.store import _schema as live
 
-PG = os.environ.get("BEHAVIORLAB_TEST_PG_URL")
 LATEST = MIGRATIONS[-1][0]
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'store.db'}"
-        return
-    if not PG:
-        pytest.skip("BEHAVIORLAB_TEST_PG_URL not set (scripts/test sets it)")
-    name = f"bl_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(
-        PG.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
-    )
-    with admin.connect() as c:
-        c.execute(text(f"CREATE DATABASE {name}"))
-    yield PG.rsplit("/", 1)[0] + "/" + name
-    with admin.connect() as c:
-        c.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-    admin.dispose()
+        return f"sqlite:///{tmp_path / 'store.db'}"
+    return str(request.getfixturevalue("pg_url"))  # the shared fixture (tests/conftest.py)
 
 
 def test_numbers_are_consecutive() -> None:

@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import time
-import uuid
-
-import pytest
-from sqlalchemy import create_engine, text
 
 from behaviorlab.agents import FunctionAgent
 from behaviorlab.evals import EvalConfig, load_results, run_eval
@@ -16,28 +11,6 @@ from behaviorlab.registry import ModelRegistry
 from behaviorlab.store import MIGRATIONS, Store
 from behaviorlab.tasks import ScenarioOptions
 from behaviorlab.trace import Recorder
-
-PG = os.environ.get("BEHAVIORLAB_TEST_PG_URL")
-pytestmark = pytest.mark.skipif(
-    not PG, reason="BEHAVIORLAB_TEST_PG_URL not set (scripts/test sets it)"
-)
-
-
-@pytest.fixture()
-def pg_url() -> str:
-    """A fresh database per test, dropped afterwards."""
-    assert PG
-    name = f"bl_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(
-        PG.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
-    )
-    with admin.connect() as c:
-        c.execute(text(f"CREATE DATABASE {name}"))
-    url = PG.rsplit("/", 1)[0] + "/" + name
-    yield url
-    with admin.connect() as c:
-        c.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-    admin.dispose()
 
 
 def test_migrations_spans_evals_and_registry_on_postgres(pg_url):

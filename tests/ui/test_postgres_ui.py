@@ -3,38 +3,13 @@
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
-import pytest
-from sqlalchemy import create_engine, text
 
 from behaviorlab.feedback import list_feedback
 from behaviorlab.store import Store
 from behaviorlab.ui import UIServer, create_app
-
-PG = os.environ.get("BEHAVIORLAB_TEST_PG_URL")
-pytestmark = pytest.mark.skipif(
-    not PG, reason="BEHAVIORLAB_TEST_PG_URL not set (scripts/test sets it)"
-)
-
-
-@pytest.fixture()
-def pg_url() -> Iterator[str]:
-    assert PG
-    name = f"bl_ui_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(
-        PG.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
-    )
-    with admin.connect() as c:
-        c.execute(text(f"CREATE DATABASE {name}"))
-    yield PG.rsplit("/", 1)[0] + "/" + name
-    with admin.connect() as c:
-        c.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-    admin.dispose()
 
 
 def test_every_page_and_the_feedback_write_on_postgres(pg_url: str, store_builder: Any) -> None:
