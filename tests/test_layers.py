@@ -12,6 +12,7 @@ from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "behaviorlab"
 
+
 def _private_imports() -> set[tuple[str, str, str]]:
     """(importing package, imported private module, where) for every cross-package import."""
     found: set[tuple[str, str, str]] = set()
@@ -64,3 +65,43 @@ def test_use_cases_import_no_domain() -> None:
                     if any(m.startswith(f"behaviorlab.tasks.{d}") for d in DOMAINS)
                 ]
     assert not found, "ask the task for a capability instead:\n" + "\n".join(found)
+
+
+#: each table's one owner: other packages call the owner's functions
+TABLE_OWNERS = {
+    "schema_version": "store/_db.py",
+    "spans": "store/_db.py",
+    "evals": "evals/_repo.py",
+    "results": "evals/_repo.py",
+    "model_versions": "registry/_registry.py",
+    "model_aliases": "registry/_registry.py",
+    "decisions": "registry/_registry.py",
+    "feedback": "feedback/_feedback.py",
+}
+
+
+def test_each_table_has_one_owner_module() -> None:
+    found = []
+    for path in SRC.rglob("*.py"):
+        rel = str(path.relative_to(SRC))
+        if rel.startswith("store/_schema") or rel.startswith("store/_migrations"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.ImportFrom)
+                and node.module == "behaviorlab.store"
+                and any(a.name == "schema" for a in node.names)
+                and rel not in TABLE_OWNERS.values()
+            ):
+                found.append(f"{rel}:{node.lineno}: imports the schema, owning no table")
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "s"
+                and node.attr in TABLE_OWNERS
+                and TABLE_OWNERS[node.attr] != rel
+            ):
+                found.append(
+                    f"{rel}:{node.lineno}: table {node.attr} (owner {TABLE_OWNERS[node.attr]})"
+                )
+    assert not found, "call the owner's functions instead:\n" + "\n".join(sorted(set(found)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, Field
 from sqlalchemy import and_, case, delete, func, insert, select, true, update
@@ -367,3 +367,69 @@ def find_result(store: Store, trace_id: str) -> RunRecord | None:
     with store.engine.connect() as conn:
         row = conn.execute(q).mappings().first()
     return _run(row) if row else None
+
+
+class RunKey(NamedTuple):
+    """Where a recorded run is: its trace and its (evaluation, scenario, repeat)."""
+
+    trace_id: str | None
+    eval_id: str
+    scenario_id: str
+    repeat: int
+
+
+def find_run(
+    store: Store, eval_prefix: str, scenario_id: str, repeat: int | None = None
+) -> RunKey | None:
+    """The run of ``scenario_id`` in the evaluation whose id starts with ``eval_prefix`` (its
+    first repeat unless ``repeat``)."""
+    r = s.results
+    q = select(r.c.trace_id, r.c.eval_id, r.c.scenario_id, r.c.repeat).where(
+        r.c.eval_id.startswith(eval_prefix), r.c.scenario_id == scenario_id
+    )
+    if repeat is not None:
+        q = q.where(r.c.repeat == repeat)
+    with store.engine.connect() as conn:
+        row = conn.execute(q.order_by(r.c.repeat)).first()
+    return None if row is None else RunKey(*row)
+
+
+def runs_with_trace_prefix(store: Store, prefix: str, limit: int = 3) -> list[RunKey]:
+    """Up to ``limit`` runs whose trace id starts with ``prefix``."""
+    r = s.results
+    q = (
+        select(r.c.trace_id, r.c.eval_id, r.c.scenario_id, r.c.repeat)
+        .where(r.c.trace_id.startswith(prefix))
+        .limit(limit)
+    )
+    with store.engine.connect() as conn:
+        return [RunKey(*row) for row in conn.execute(q).all()]
+
+
+def run_outcomes(
+    store: Store, *, eval_prefix: str | None = None, task: str | None = None
+) -> list[dict[str, Any]]:
+    """The outcome columns of every scored run (no infrastructure error), optionally of the
+    evaluations whose id starts with ``eval_prefix`` or of one task: eval_id, scenario_id,
+    trace_id, answer, correct, score, declined, error, and ``extra``/``scores`` as their raw
+    JSON text (a caller reading one key need not parse every run's)."""
+    r, e = s.results, s.evals
+    q = select(
+        r.c.eval_id,
+        r.c.scenario_id,
+        r.c.trace_id,
+        r.c.answer,
+        r.c.correct,
+        r.c.score,
+        r.c.declined,
+        r.c.error,
+        r.c.extra,
+        r.c.scores,
+    ).join(e, e.c.eval_id == r.c.eval_id)
+    q = q.where(r.c.infra_error.is_(None))
+    if eval_prefix:
+        q = q.where(r.c.eval_id.startswith(eval_prefix))
+    if task:
+        q = q.where(e.c.task == task)
+    with store.engine.connect() as conn:
+        return [dict(row) for row in conn.execute(q).mappings().all()]

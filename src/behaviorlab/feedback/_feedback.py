@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import func, insert, select
 
+from behaviorlab.evals import find_run, run_outcomes, runs_with_trace_prefix
 from behaviorlab.store import Store
 from behaviorlab.store import schema as s
 
@@ -53,51 +54,27 @@ class RunRef(BaseModel):
 
 def resolve_run(store: Store, ref: str) -> RunRef:
     """A run by trace id (or a unique prefix), or ``EVAL_ID:SCENARIO_ID[:REPEAT]``."""
-    r = s.results
-    with store.engine.connect() as conn:
-        if ":" in ref:
-            eval_part, _, rest = ref.partition(":")
-            # the scenario id may itself contain ":"; a trailing ":N" is a repeat only if the
-            # whole rest is not a scenario id
-            candidates: list[tuple[str, int | None]] = [(rest, None)]
-            head, _, tail = rest.rpartition(":")
-            if head and tail.isdigit():
-                candidates.append((head, int(tail)))
-            for sid, rep in candidates:
-                q = select(r.c.trace_id, r.c.eval_id, r.c.scenario_id, r.c.repeat).where(
-                    r.c.eval_id.startswith(eval_part), r.c.scenario_id == sid
-                )
-                if rep is not None:
-                    q = q.where(r.c.repeat == rep)
-                found = conn.execute(q.order_by(r.c.repeat)).first()
-                if found is not None:
-                    t, e, sc, rp = found
-                    if not t:
-                        raise FeedbackError(f"run {ref!r} has no trace id")
-                    return RunRef(trace_id=t, eval_id=e, scenario_id=sc, repeat=rp)
-            raise FeedbackError(
-                f"no run {ref!r}: expected EVAL_ID:SCENARIO_ID[:REPEAT] or a trace id"
-            )
-        rows = conn.execute(
-            select(r.c.trace_id, r.c.eval_id, r.c.scenario_id, r.c.repeat)
-            .where(r.c.trace_id.startswith(ref))
-            .limit(3)
-        ).all()
-        if len({row[0] for row in rows}) > 1:
-            raise FeedbackError(f"trace id prefix {ref!r} is ambiguous; give more characters")
-        if rows:
-            t, e, sc, rp = rows[0]
-            return RunRef(trace_id=t, eval_id=e, scenario_id=sc, repeat=rp)
-        traces = (
-            conn.execute(
-                select(s.spans.c.trace_id)
-                .where(s.spans.c.trace_id.startswith(ref))
-                .distinct()
-                .limit(2)
-            )
-            .scalars()
-            .all()
-        )
+    if ":" in ref:
+        eval_part, _, rest = ref.partition(":")
+        # the scenario id may itself contain ":"; a trailing ":N" is a repeat only if the
+        # whole rest is not a scenario id
+        candidates: list[tuple[str, int | None]] = [(rest, None)]
+        head, _, tail = rest.rpartition(":")
+        if head and tail.isdigit():
+            candidates.append((head, int(tail)))
+        for sid, rep in candidates:
+            found = find_run(store, eval_part, sid, rep)
+            if found is not None:
+                if not found.trace_id:
+                    raise FeedbackError(f"run {ref!r} has no trace id")
+                return RunRef(**found._asdict())
+        raise FeedbackError(f"no run {ref!r}: expected EVAL_ID:SCENARIO_ID[:REPEAT] or a trace id")
+    rows = runs_with_trace_prefix(store, ref, limit=3)
+    if len({row.trace_id for row in rows}) > 1:
+        raise FeedbackError(f"trace id prefix {ref!r} is ambiguous; give more characters")
+    if rows:
+        return RunRef(**rows[0]._asdict())
+    traces = store.trace_ids(ref, limit=2)
     if len(traces) == 1:
         return RunRef(trace_id=traces[0])
     if len(traces) > 1:
@@ -243,27 +220,9 @@ def feedback_queue(
     """Runs most worth labelling first: those the agent declined or escalated, then by
     priority (disagreement across repeats, low confidence, failures). Scenarios already rated
     are left out unless ``include_rated``."""
-    r, e = s.results, s.evals
-    q = select(
-        r.c.eval_id,
-        r.c.scenario_id,
-        r.c.trace_id,
-        r.c.answer,
-        r.c.correct,
-        r.c.score,
-        r.c.declined,
-        r.c.error,
-        r.c.extra,
-        r.c.scores,
-    ).join(e, e.c.eval_id == r.c.eval_id)
     # a run the infrastructure failed says nothing about the agent: nothing to label
-    q = q.where(r.c.infra_error.is_(None))
-    if eval_id:
-        q = q.where(r.c.eval_id.startswith(eval_id))
-    if task:
-        q = q.where(e.c.task == task)
+    rows = run_outcomes(store, eval_prefix=eval_id, task=task)
     with store.engine.connect() as conn:
-        rows = conn.execute(q).mappings().all()
         rated = set(conn.execute(select(s.feedback.c.trace_id)).scalars().all())
     groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     for row in rows:

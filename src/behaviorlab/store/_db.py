@@ -151,6 +151,17 @@ class Store:
             ).mappings()
             return [_span_record(r) for r in rows]
 
+    def trace_ids(self, prefix: str, limit: int = 2) -> list[str]:
+        """Up to ``limit`` distinct trace ids starting with ``prefix``."""
+        q = (
+            select(s.spans.c.trace_id)
+            .where(s.spans.c.trace_id.startswith(prefix))
+            .distinct()
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            return list(conn.execute(q).scalars().all())
+
     def search_spans(self, text: str, limit: int = 50) -> list[SpanRecord]:
         """Spans whose input or output contains ``text`` (case-insensitive), newest first."""
         needle = text.strip()
