@@ -2,7 +2,7 @@
 
 from behaviorlab.agents._base import Agent, Declined, FunctionAgent, Result, ToolUse, annotate
 from behaviorlab.agents._ptool import PTool, PToolError, WorkflowAgent, ptool, using_model
-from behaviorlab.agents._react import MaxStepsError, ReActAgent, final_answer_text
+from behaviorlab.agents._react import MaxStepsError, ReActAgent
 from behaviorlab.agents._single import SingleCallAgent
 
 __all__ = [
@@ -18,7 +18,6 @@ __all__ = [
     "ToolUse",
     "WorkflowAgent",
     "annotate",
-    "final_answer_text",
     "ptool",
     "using_model",
 ]

@@ -8,7 +8,7 @@ calls the LLM only where it must comes out, verified against the source.
 - the escalation chain (``EscalationAgent``) the distilled module runs as.
 """
 
-from behaviorlab.distill._distill import DistillResult, default_tools, distill, fallback_spec
+from behaviorlab.distill._distill import DistillResult, distill, fallback_spec
 from behaviorlab.distill._escalation import (
     EscalationAgent,
     EscalationReport,
@@ -34,7 +34,7 @@ from behaviorlab.distill._runtime import (
     nearest_choice,
     tool_table,
 )
-from behaviorlab.distill._synth import CallableSpec, SynthOptions, format_source, synthesize
+from behaviorlab.distill._synth import CallableSpec, SynthOptions, synthesize
 from behaviorlab.distill._traces import (
     ImportIssue,
     TraceImport,
@@ -43,7 +43,6 @@ from behaviorlab.distill._traces import (
     load_runs,
     runs_from_openai_jsonl,
     runs_from_otlp_json,
-    runs_from_spans,
     runs_from_store,
     to_openai_jsonl,
 )
@@ -69,12 +68,10 @@ __all__ = [
     "VerifyReport",
     "as_answer",
     "call_tool",
-    "default_tools",
     "distill",
     "dynamic_leak_check",
     "escalation_report",
     "fallback_spec",
-    "format_source",
     "lenient_number",
     "load_runs",
     "mine",
@@ -83,7 +80,6 @@ __all__ = [
     "record_expert_runs",
     "runs_from_openai_jsonl",
     "runs_from_otlp_json",
-    "runs_from_spans",
     "runs_from_store",
     "static_leak_check",
     "static_leak_check_file",

@@ -5,7 +5,6 @@ from behaviorlab.evals._compare import (
     HistorySeries,
     compare_evals,
     history,
-    paired_data,
 )
 from behaviorlab.evals._gate import (
     Check,
@@ -23,7 +22,6 @@ from behaviorlab.evals._metrics import (
     EvalMetrics,
     RiskCoverage,
     compute_metrics,
-    is_wrong,
     risk_coverage,
 )
 from behaviorlab.evals._repo import (
@@ -50,7 +48,6 @@ from behaviorlab.evals._runner import (
     EvalConfig,
     EvalRun,
     EvaluationStopped,
-    agent_factory,
     code_version,
     load_agent_file,
     run_eval,
@@ -99,7 +96,6 @@ __all__ = [
     "RunRecord",
     "ToolSelection",
     "UnscoredRunsError",
-    "agent_factory",
     "code_version",
     "compare_evals",
     "compare_paired",
@@ -112,14 +108,12 @@ __all__ = [
     "get_scorer",
     "history",
     "holm",
-    "is_wrong",
     "list_evals",
     "load_agent_file",
     "load_results",
     "mcnemar_exact",
     "numeric_match",
     "paired_bootstrap",
-    "paired_data",
     "paired_table",
     "parse_number",
     "risk_coverage",

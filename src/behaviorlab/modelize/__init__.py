@@ -45,15 +45,11 @@ from behaviorlab.modelize._behavior import (
     ModelInfo,
     Pair,
     TrainReport,
-    lexers_for,
-    oriented,
-    require_torch,
 )
 from behaviorlab.modelize._checkpoints import (
     DEFAULT_ROOT,
     KIND,
     load_model,
-    manifest_of,
     model_name,
     register_model,
 )
@@ -100,7 +96,6 @@ from behaviorlab.modelize._subjects import (
     SubjectInfo,
     get_subject,
     register_subject,
-    subject_from_spec,
     subject_names,
 )
 from behaviorlab.modelize._synth import (
@@ -209,19 +204,14 @@ __all__ = [
     "invert",
     "is_placeholder",
     "levenshtein",
-    "lexers_for",
     "load_model",
-    "manifest_of",
     "mock",
     "model_name",
-    "oriented",
     "placeholder",
     "read_pairs",
     "register_model",
     "register_subject",
-    "require_torch",
     "split_pairs",
-    "subject_from_spec",
     "subject_names",
     "synthesize",
     "task_tool_faults",

@@ -8,8 +8,6 @@ from behaviorlab.models._constraints import (
     UnreadableInput,
     compile_constraints,
     constrain,
-    input_numbers,
-    input_spans,
     violation,
 )
 from behaviorlab.models._errors import (
@@ -94,8 +92,6 @@ __all__ = [
     "generate_structured",
     "get_model",
     "infra_cause",
-    "input_numbers",
-    "input_spans",
     "json_schema_for",
     "load_causal_lm",
     "packaged_gguf",

@@ -5,7 +5,7 @@ from behaviorlab.report._charts import Chart, all_charts, history_chart
 from behaviorlab.report._data import ABSection, EvalSection, ReportData, collect_report
 from behaviorlab.report._html import chart_html, render_html
 from behaviorlab.report._tables import Table, all_tables
-from behaviorlab.report._text import render_json, render_markdown, report_dict
+from behaviorlab.report._text import render_markdown
 
 __all__ = [
     "ABSection",
@@ -20,8 +20,6 @@ __all__ = [
     "collect_report",
     "history_chart",
     "render_html",
-    "render_json",
     "render_markdown",
-    "report_dict",
     "write_report",
 ]

@@ -21,7 +21,7 @@ from behaviorlab.tasks._capabilities import (
     TrainingSet,
     capability,
 )
-from behaviorlab.tasks._files import DataTask, TaskFileError, load_file_task
+from behaviorlab.tasks._files import DataTask, TaskFileError
 
 __all__ = [
     "BehaviourSubjects",
@@ -41,7 +41,6 @@ __all__ = [
     "TrainingSet",
     "capability",
     "get_task",
-    "load_file_task",
     "register_task",
     "task_names",
 ]

@@ -29,29 +29,26 @@ from behaviorlab.train._manifest import DataInfo, Environment, TrainManifest, en
 from behaviorlab.train._promote import (
     PromotionResult,
     RolloutSummary,
-    model_for_version,
     model_id_for,
     promote,
     register_training,
 )
-from behaviorlab.train._recipe import Recipe, load_recipe, recipe_examples, run_recipe
-from behaviorlab.train._rollout import ARM_ATTRIBUTE, RolloutAgent, arm_for, input_bucket
+from behaviorlab.train._recipe import Recipe, load_recipe, run_recipe
+from behaviorlab.train._rollout import ARM_ATTRIBUTE, RolloutAgent, arm_for
 from behaviorlab.train._steps import step_examples
 from behaviorlab.train._store_data import (
     StoreFilter,
     StoreRun,
     examples_from_store,
     pairs_from_store,
-    stored_runs,
 )
 from behaviorlab.train._task_data import GENERATED_SOURCES, task_training_set
-from behaviorlab.train._tiny import make_tiny_model, tiny_tokenizer
+from behaviorlab.train._tiny import make_tiny_model
 from behaviorlab.train._trainer import (
     HeldOutLeakError,
     LoraSettings,
     TrainResult,
     TrainSettings,
-    load_base,
     read_manifest,
     tokenize_example,
     train_dpo,
@@ -92,28 +89,22 @@ __all__ = [
     "export_dataset",
     "export_gguf",
     "export_lora_gguf",
-    "input_bucket",
-    "load_base",
     "load_examples",
     "load_pairs",
     "load_recipe",
     "make_tiny_model",
     "merge_adapter",
-    "model_for_version",
     "model_id_for",
     "pairs_from_store",
     "promote",
     "read_manifest",
     "read_report",
-    "recipe_examples",
     "register_training",
     "render_messages",
     "run_recipe",
     "split_of",
     "step_examples",
-    "stored_runs",
     "task_training_set",
-    "tiny_tokenizer",
     "tokenize_example",
     "train_dpo",
     "train_sft",

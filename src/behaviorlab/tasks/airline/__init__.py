@@ -17,12 +17,11 @@
 from behaviorlab.tasks.airline._calculator import (
     CheckedBagCharge,
     FeeBreakdown,
-    assign_slots,
     best_checked_bag_numbers,
     compute_fee,
     total_cost,
 )
-from behaviorlab.tasks.airline._cloning import cloning_example, cloning_examples, react_messages
+from behaviorlab.tasks.airline._cloning import cloning_example, cloning_examples
 from behaviorlab.tasks.airline._data import (
     AirlineInfo,
     AirlineProblem,
@@ -31,7 +30,6 @@ from behaviorlab.tasks.airline._data import (
     LoadResult,
     RowError,
     RuleArenaNotFoundError,
-    airline_dir,
     load_answers,
     load_rulearena,
 )
@@ -39,7 +37,6 @@ from behaviorlab.tasks.airline._expert import (
     ExpertCall,
     ExpertStep,
     MissingFactsError,
-    expert_answer,
     expert_calls,
     expert_model,
     expert_steps,
@@ -60,7 +57,6 @@ from behaviorlab.tasks.airline._families import (
     SPLIT_HASHES,
     family_problems,
     frozen_split,
-    render_family,
     split_digest,
 )
 from behaviorlab.tasks.airline._generator import (
@@ -73,7 +69,6 @@ from behaviorlab.tasks.airline._generator import (
     Scenario,
     generate_problems,
     render_prompt,
-    sample_scenario,
 )
 from behaviorlab.tasks.airline._geo import (
     CITIES,
@@ -81,7 +76,6 @@ from behaviorlab.tasks.airline._geo import (
     UnknownCityError,
     UnsupportedRouteError,
     lookup_city,
-    normalize_city_name,
     region_of_route,
 )
 from behaviorlab.tasks.airline._parser import ParseDeclined, parse_problem
@@ -100,15 +94,12 @@ from behaviorlab.tasks.airline._rules import (
     overweight_fee,
     weight_allowance,
 )
-from behaviorlab.tasks.airline._rules_text import render_schedule, rules_text
+from behaviorlab.tasks.airline._rules_text import rules_text
 from behaviorlab.tasks.airline._training import (
     LabelCheck,
     airline_problems,
-    corrupt_extraction,
-    extraction_example,
     extraction_examples,
     extraction_pairs,
-    labelled_target,
     retry_examples,
 )
 
@@ -151,46 +142,35 @@ __all__ = [
     "Scenario",
     "UnknownCityError",
     "UnsupportedRouteError",
-    "airline_dir",
     "airline_problems",
-    "assign_slots",
     "bag_surcharge",
     "best_checked_bag_numbers",
     "checked_bag_fee",
     "cloning_example",
     "cloning_examples",
     "compute_fee",
-    "corrupt_extraction",
-    "expert_answer",
     "expert_calls",
     "expert_model",
     "expert_steps",
     "expert_trajectory",
-    "extraction_example",
     "extraction_examples",
     "extraction_pairs",
     "family_problems",
     "from_info",
     "frozen_split",
     "generate_problems",
-    "labelled_target",
     "load_answers",
     "load_rulearena",
     "lookup_city",
-    "normalize_city_name",
     "oversize_fee",
     "oversize_overweight_fee",
     "overweight_fee",
     "parse_problem",
-    "react_messages",
     "react_transcript",
     "region_of_route",
-    "render_family",
     "render_prompt",
-    "render_schedule",
     "retry_examples",
     "rules_text",
-    "sample_scenario",
     "split_digest",
     "target_for",
     "to_info",

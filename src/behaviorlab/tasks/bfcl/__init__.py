@@ -15,22 +15,18 @@ from behaviorlab.tasks.bfcl._agents import (
     FCOutput,
     FunctionCallingAgent,
     fc_messages,
-    functions_json,
 )
 from behaviorlab.tasks.bfcl._apis import APIS, Api, Param
 from behaviorlab.tasks.bfcl._checker import (
     CHECKER_MODEL,
     CheckResult,
     check,
-    has_call,
-    is_call_list,
 )
 from behaviorlab.tasks.bfcl._contamination import (
     CategoryOverlap,
     ContaminationReport,
     contamination_report,
     item_text,
-    ngrams,
 )
 from behaviorlab.tasks.bfcl._data import (
     CATEGORIES,
@@ -41,16 +37,14 @@ from behaviorlab.tasks.bfcl._data import (
     data_dir,
     load_category,
     reference_answer,
-    wheel_version,
 )
-from behaviorlab.tasks.bfcl._schema import json_schema, original_calls, portable_name, tool_specs
-from behaviorlab.tasks.bfcl._synth import KINDS, SynthExample, generate, make_example, verify
+from behaviorlab.tasks.bfcl._schema import json_schema, tool_specs
+from behaviorlab.tasks.bfcl._synth import KINDS, SynthExample, generate, verify
 from behaviorlab.tasks.bfcl._task import BFCLTask, scenario_for
 from behaviorlab.tasks.bfcl._trainingdata import (
     SynthSummary,
     prompt_messages,
     synth_training_set,
-    training_example,
 )
 
 __all__ = [
@@ -78,23 +72,14 @@ __all__ = [
     "contamination_report",
     "data_dir",
     "fc_messages",
-    "functions_json",
     "generate",
-    "has_call",
-    "is_call_list",
     "item_text",
     "json_schema",
     "load_category",
-    "make_example",
-    "ngrams",
-    "original_calls",
-    "portable_name",
     "prompt_messages",
     "reference_answer",
     "scenario_for",
     "synth_training_set",
     "tool_specs",
-    "training_example",
     "verify",
-    "wheel_version",
 ]
