@@ -147,3 +147,15 @@ def test_a_tasks_subject_and_tool_monitor_come_from_its_capabilities() -> None:
         get_subject("airline/nope")
     with pytest.raises(MissingCapabilityError, match="ToolMonitoring"):
         task_tool_subjects("bfcl", {})
+
+
+def test_run_without_agent_takes_the_tasks_default(tmp_path: Path) -> None:
+    assert get_task("airline").default_agent_name() == "l1"
+    assert get_task("tooluse").default_agent_name() == "l3"
+    assert get_task("bfcl").default_agent_name() == "fc"
+    data = tmp_path / "sums.jsonl"
+    data.write_text('{"input": "2 + 3", "expected": 5}\n')
+    args = ["run", str(data), "--scorer", "numeric", "--model", "scripted/x", "--jsonl"]
+    res = runner.invoke(app, [*args, "--db", f"sqlite:///{tmp_path / 's.db'}"])
+    assert res.exit_code == 0, res.output
+    assert "direct" in res.output  # a data file's own agent answered

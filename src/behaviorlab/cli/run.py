@@ -11,22 +11,40 @@ from behaviorlab.cli._common import (
     ScorerOpt,
     StoreOpt,
     TaskArgOpt,
+    fail,
     open_store,
+    parse_task_args,
     scenario_options,
 )
 from behaviorlab.cli._evalcmd import execute, summarise
 from behaviorlab.evals import EvalConfig
 
 
+def default_agent(task: str, task_args: list[str] | None) -> str:
+    """The task's own default agent (``Task.default_agent_name``)."""
+    from behaviorlab.tasks import TaskFileError, get_task
+
+    try:
+        name = get_task(task, parse_task_args(task_args or [])).default_agent_name()
+    except (KeyError, TaskFileError) as e:
+        fail(str(e.args[0]) if isinstance(e, KeyError) else str(e))
+        raise AssertionError from e
+    if name is None:
+        fail(f"task {task!r} ships no agent: pass --agent FILE.py")
+        raise AssertionError
+    return name
+
+
 def run(
     task: str = typer.Argument(
         ..., help="Task: a name (airline), tasks.py@NAME, or data.jsonl|.csv|.parquet"
     ),
-    agent: str = typer.Option(
-        "l1",
+    agent: str | None = typer.Option(
+        None,
         "--agent",
         "-a",
-        help="Agent: a task's own (airline: l0, l1, l1-unconstrained, l1-always, l3, cot) or a .py file",
+        help="Agent: a task's own (airline: l0, l1, l1-unconstrained, l1-always, l3, cot) or a "
+        ".py file [default: the task's: airline l1, tooluse l3, bfcl fc, a data file direct]",
     ),
     model: str | None = typer.Option(
         None, "--model", "-m", help="provider/model [default: llamacpp/smollm2-135m]"
@@ -58,6 +76,8 @@ def run(
 ) -> None:
     """Run an agent over a task's scenarios once and print accuracy, tokens, latency and cost."""
     store = open_store(db)
+    if agent is None:
+        agent = default_agent(task, task_args)
     config = EvalConfig(
         task=task,
         agent=agent,

@@ -58,6 +58,9 @@ class Task(ABC):
     agent_factories: ClassVar[dict[str, AgentFactory]] = {}
     #: agents that call no model
     model_free_agents: ClassVar[frozenset[str]] = frozenset()
+    #: the agent ``behaviorlab run`` uses when none is named (else the first of
+    #: ``agent_factories``)
+    default_agent: ClassVar[str | None] = None
     #: the model an agent runs on when none is given (e.g. a fine-tuned adapter the task
     #: ships); others get the library's default
     default_models: ClassVar[dict[str, str]] = {}
@@ -78,6 +81,10 @@ class Task(ABC):
                 "(or pass a .py file)"
             )
         return factory(model, options or ScenarioOptions())
+
+    def default_agent_name(self) -> str | None:
+        """The agent to run when none is named: ``default_agent``, else the task's first."""
+        return self.default_agent or next(iter(self.agent_factories), None)
 
     def hidden_fields(self) -> frozenset[str]:
         """Names of the hidden parameters behind a scenario's label (its ``metadata`` keys

@@ -156,6 +156,7 @@ class AirlineTask(Task):
         "cot": _cot,
     }
     model_free_agents: ClassVar[frozenset[str]] = frozenset({"l0"})
+    default_agent: ClassVar[str | None] = "l1"
     #: ``l1`` runs the shipped extractor: SmolLM2-135M with the LoRA adapter trained by
     #: ``recipes/airline-l1.toml``
     default_models: ClassVar[dict[str, str]] = (
