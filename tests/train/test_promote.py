@@ -69,7 +69,9 @@ def test_promote_moves_the_alias_on_approve_and_records_the_decision(store_url):
 def test_promote_keeps_the_alias_on_reject(store_url):
     store = Store(store_url)
     reg = _registry_with_two_versions(store)
-    res = promote(store, "m", agent="l0", options=OPTS, criteria=CRIT, make_agent=_maker(1))
+    res = promote(
+        store, "m", task="airline", agent="l0", options=OPTS, criteria=CRIT, make_agent=_maker(1)
+    )
     assert res.verdict == "REJECT" and not res.moved
     assert reg.aliases("m")["production"] == 1
     (d,) = reg.decisions("m")
@@ -82,6 +84,7 @@ def test_rollout_is_sticky_per_input_and_records_the_arm(store_url):
     res = promote(
         store,
         "m",
+        task="airline",
         agent="l0",
         options=OPTS,
         criteria=CRIT,
@@ -175,6 +178,7 @@ def test_trained_tiny_model_is_registered_and_promoted_through_the_transformers_
     out = promote(
         store,
         "tiny",
+        task="airline",
         agent="l1",
         options=ScenarioOptions(source="generated", level=0, n=2, seed=5),
         model_kwargs={"config": GenerationConfig(max_tokens=8)},

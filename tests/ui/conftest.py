@@ -111,6 +111,7 @@ def _promotion(store: Store) -> None:
     promote(
         store,
         "fees",
+        task="airline",
         agent="l0",
         options=ScenarioOptions(source="generated", level=0, n=12, seed=3),
         criteria=GateCriteria(max_latency_ratio=1000.0, max_cost_ratio=1000.0, n_boot=200),

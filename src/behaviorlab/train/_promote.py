@@ -131,7 +131,7 @@ def promote(
     *,
     candidate: str = "candidate",
     alias: str = "production",
-    task: str = "airline",
+    task: str,
     agent: str = "l1",
     options: ScenarioOptions | None = None,
     criteria: GateCriteria | None = None,
