@@ -136,17 +136,15 @@ def export_cmd(
         )
         try:
             made = task_training_set(task or "airline", source, options)
-        except (MissingCapabilityError, KeyError, ValueError) as e:
+        except (MissingCapabilityError, KeyError, ValueError) as e:  # a TaskFileError too
             fail(str(e.args[0]) if isinstance(e, KeyError) else str(e))
             raise AssertionError from e
         examples, prs, notes, files = made.examples, made.pairs, made.notes, made.files
         sources = made.sources or sources
-        split = SplitSpec(
-            heldout_fraction=(
-                heldout if heldout is not None else made.heldout_fraction or split.heldout_fraction
-            ),
-            **({"salt": made.split_salt} if made.split_salt else {}),
-        )
+        if heldout is None and made.heldout_fraction is not None:
+            split.heldout_fraction = made.heldout_fraction  # the task's own share
+        if made.split_salt:
+            split.salt = made.split_salt
     else:
         fail(f"--source must be store, generated or cloning, not {source!r}")
     if not examples and not prs:
