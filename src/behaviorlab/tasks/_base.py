@@ -53,6 +53,11 @@ AgentFactory = Callable[[Model | None, ScenarioOptions], Agent]
 
 
 class Task(ABC):
+    """Scenarios and a scorer, the agents that ship with them, and (optionally) what the use
+    cases may ask the task for: training examples, expert trajectories, behaviour-model
+    subjects, tool monitoring (the Protocols of ``tasks/_capabilities.py``, looked up with
+    ``capability(task, Protocol)``; a task offers one by having its methods)."""
+
     name: ClassVar[str]
     #: the agents shipped with the task, by short name (l0, l1, l3, cot, ...)
     agent_factories: ClassVar[dict[str, AgentFactory]] = {}
