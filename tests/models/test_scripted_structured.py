@@ -131,6 +131,7 @@ def test_generation_config_recorded_in_settings():
         "seed": 5,
         "stop": [],
         "tool_choice": "auto",
+        "tools_listed": False,
     }
 
 
@@ -144,6 +145,29 @@ def test_prompted_history_does_not_repeat_calls_the_model_already_wrote():
     assert msgs[-1].content == text
     native = with_tools_prompt([Message.user("q"), Message.assistant("", [call])], [spec])
     assert native[-1].content == text.replace('{"name"', '{"name"')
+
+
+def test_prompted_tools_allow_several_calls_and_say_the_tools_once():
+    from behaviorlab.models._prompted_tools import with_tools_prompt
+
+    spec = ToolSpec(
+        name="add_numbers", description="Add.", parameters={"type": "object", "properties": {}}
+    )
+    listed = with_tools_prompt(
+        [Message.system("Functions: add_numbers"), Message.user("q")], [spec]
+    )
+    once = with_tools_prompt(
+        [Message.system("Functions: add_numbers"), Message.user("q")], [spec], listed=True
+    )
+    assert "one line per call" in listed[0].content and "exactly one" not in listed[0].content
+    assert listed[0].content.count("add_numbers") == 2  # the caller's text and the Tools: list
+    assert once[0].content.count("add_numbers") == 1 and "Tools:" not in once[0].content
+    assert "one line per call" in once[0].content
+    two = (
+        '<tool_call>{"name": "add_numbers", "arguments": {}}</tool_call>\n'
+        '<tool_call>{"name": "add_numbers", "arguments": {}}</tool_call>'
+    )
+    assert len(parse_tool_calls(two, {"add_numbers"})[0]) == 2
 
 
 def test_retry_feedback_spells_out_the_schema_only_for_an_unconstrained_decoder():

@@ -86,7 +86,7 @@ class Model(ABC):
             if tools and not self.supports_tools:
                 # the tools are in the prompt; ``tools`` still reaches the provider so a
                 # decoder that takes a grammar can hold the calls to their schemas
-                prompted = with_tools_prompt(messages, tools)
+                prompted = with_tools_prompt(messages, tools, listed=cfg.tools_listed)
                 completion = self._complete(
                     prompted, tools=tools, json_schema=json_schema, config=cfg
                 )

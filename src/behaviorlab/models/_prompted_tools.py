@@ -16,14 +16,19 @@ from behaviorlab.models._types import Message, ToolCall, ToolSpec
 _TAGGED = re.compile(r"<tool_call>\s*(.*?)\s*(?:</tool_call>|$)", re.S)
 
 
-def tools_system_prompt(tools: list[ToolSpec]) -> str:
-    lines = [
-        "You can call these tools. To call one, reply with exactly one line:",
-        '<tool_call>{"name": "TOOL_NAME", "arguments": {...}}</tool_call>',
-        "and nothing else. When you know the final answer, reply with plain text instead.",
-        "",
-        "Tools:",
-    ]
+CALL_FORMAT = (
+    "To call a tool, reply with one line per call (several lines for several calls):\n"
+    '<tool_call>{"name": "TOOL_NAME", "arguments": {...}}</tool_call>\n'
+    "and nothing else. When you know the final answer, reply with plain text instead."
+)
+
+
+def tools_system_prompt(tools: list[ToolSpec], *, listed: bool = False) -> str:
+    """The prompted-tool instructions: the call format and (unless the prompt already
+    describes the tools, ``listed``) a one-line summary of each tool."""
+    if listed:
+        return "You can call the functions listed above. " + CALL_FORMAT
+    lines = ["You can call these tools. " + CALL_FORMAT, "", "Tools:"]
     for t in tools:
         params = t.parameters.get("properties", {})
         args = ", ".join(f"{k}: {v.get('type', 'any')}" for k, v in params.items())
@@ -31,9 +36,12 @@ def tools_system_prompt(tools: list[ToolSpec]) -> str:
     return "\n".join(lines)
 
 
-def with_tools_prompt(messages: list[Message], tools: list[ToolSpec]) -> list[Message]:
-    """Put the tool list into the system message and make tool turns plain user turns."""
-    prompt = tools_system_prompt(tools)
+def with_tools_prompt(
+    messages: list[Message], tools: list[ToolSpec], *, listed: bool = False
+) -> list[Message]:
+    """Put the tool instructions (and, unless ``listed``, the tool list) into the system
+    message and make tool turns plain user turns."""
+    prompt = tools_system_prompt(tools, listed=listed)
     out: list[Message] = []
     if messages and messages[0].role == "system":
         out.append(Message.system(messages[0].content + "\n\n" + prompt))

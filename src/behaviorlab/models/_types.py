@@ -87,6 +87,9 @@ class GenerationConfig(BaseModel):
     stop: list[str] = Field(default_factory=list)
     #: with tools offered: "auto" (call or answer in text) or "required" (at least one call)
     tool_choice: Literal["auto", "required"] = "auto"
+    #: the messages already describe the offered tools (e.g. as JSON in the system prompt): a
+    #: provider that prompts for tools adds only the call format, so they are said once
+    tools_listed: bool = False
 
 
 class Completion(BaseModel):

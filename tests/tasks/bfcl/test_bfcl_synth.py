@@ -128,6 +128,10 @@ def test_the_training_prompt_is_exactly_what_the_fc_agent_sends(examples):
         sent = [{"role": m.role, "content": m.content} for m in model.calls[0]]
         assert sent == prompt_messages(ex)
         assert out.output.calls == ex.calls  # the completion decodes to the answer
+        # the functions are said once (as JSON), and several calls are allowed
+        for t in ex.tools:
+            assert sent[0]["content"].count(t.description) == 1
+        assert "Tools:" not in sent[0]["content"] and "one line per call" in sent[0]["content"]
 
 
 def test_contamination_is_near_zero_for_every_bfcl_category(examples):

@@ -55,13 +55,14 @@ def functions_json(tools: list[ToolSpec]) -> str:
 def fc_messages(inp: FCInput, *, prompted: bool = False) -> list[Message]:
     """The messages the agent sends: its system prompt with the functions (and, where the
     turn opens with a system message, that message after it), then the turn's other messages.
-    With ``prompted`` the tool-call instructions a prompted provider would add are added here."""
+    With ``prompted`` the tool-call instructions a prompted provider would add are added here
+    (the call format only: the functions are listed once, as JSON, above them)."""
     system = FC_SYSTEM_PROMPT.format(functions=functions_json(inp.tools))
     rest = list(inp.messages)
     if rest and rest[0].get("role") == "system":
         system += "\n\n" + rest.pop(0).get("content", "")
     if prompted:
-        system += "\n\n" + tools_system_prompt(inp.tools)
+        system += "\n\n" + tools_system_prompt(inp.tools, listed=True)
     out = [Message.system(system)]
     for m in rest:
         role = m.get("role")
@@ -111,6 +112,8 @@ class FunctionCallingAgent(Agent):
             update={
                 "max_tokens": min(self.max_tokens, self.model.config.max_tokens),
                 "tool_choice": self.tool_choice,
+                # the system prompt lists the functions; a prompted provider adds the format
+                "tools_listed": True,
             }
         )
         if not inp.tools:  # a few BFCL irrelevance items offer no function at all
