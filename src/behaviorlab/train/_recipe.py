@@ -1,8 +1,8 @@
 """A training recipe: one TOML file that reproduces a shipped model from scratch.
 
 ``behaviorlab train recipe recipes/airline-l1.toml --out DIR`` generates the training data
-the recipe names (its task, families, counts, seed), runs LoRA SFT with its settings, writes
-the adapter as a GGUF LoRA file for llama.cpp (``export_lora_gguf``) and a manifest beside
+the recipe names (its task, families, counts, seed; a task other than airline makes its own
+examples), runs LoRA SFT with its settings, writes the adapter as a GGUF LoRA file for llama.cpp (``export_lora_gguf``) and a manifest beside
 it: the recipe and its hash, the data's hash, the training manifest (seeds, versions,
 hardware, losses) and the adapter's hash. ``--resume`` continues a killed run.
 """
@@ -26,6 +26,9 @@ class RecipeData(BaseModel):
     """What the training examples are made from (generated problems, never evaluation ones)."""
 
     task: str = "airline"
+    #: how many examples, for a task that draws them by count (bfcl); None: ``n_per_level``
+    n: int | None = None
+    #: airline: generated problems per level
     n_per_level: int = 100
     levels: list[int] = Field(default_factory=lambda: [0, 1, 2])
     seed: int = 1000
@@ -60,14 +63,16 @@ def recipe_examples(recipe: Recipe) -> tuple[list[Any], dict[str, Any]]:
         data.task,
         "generated",
         TrainingOptions(
-            n=data.n_per_level,
+            # a task that draws examples by count (bfcl) reads ``n``; airline, per level
+            n=data.n if data.n is not None else data.n_per_level,
             seed=data.seed,
             levels=tuple(data.levels),
             weights=data.weights,
             pairs=False,
         ),
     )
-    return made.examples, made.info.get("labeller", {})
+    note = made.info.get("labeller") or made.info.get("summary") or {}
+    return made.examples, note if isinstance(note, dict) else note.model_dump()
 
 
 def sha256_file(path: str | Path) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, ClassVar
 
 from behaviorlab.agents import Result
@@ -20,6 +21,10 @@ from behaviorlab.tasks.bfcl._data import CATEGORIES, BFCLItem, load_category
 from behaviorlab.tasks.bfcl._schema import original_calls, tool_specs
 
 DEFAULT_SPLIT = "simple_python"
+#: the packaged base with the shipped LoRA adapter (``tasks/bfcl/adapters/fc-lora.gguf``,
+#: trained by ``recipes/bfcl-fc.toml`` on synthetic requests only)
+SHIPPED_FC_MODEL = "llamacpp/smollm2-135m+behaviorlab.tasks.bfcl:adapters/fc-lora.gguf"
+SHIPPED_FC_ADAPTER = Path(__file__).parent / "adapters" / "fc-lora.gguf"
 
 
 @register_task
@@ -33,6 +38,13 @@ class BFCLTask(Task):
         "fc-prompt": lambda model, options: make_fc_agent(model, prompted=True),
         "fc-required": lambda model, options: make_fc_agent(model, tool_choice="required"),
     }
+    #: the fc agents run the shipped function-calling adapter unless ``--model`` says
+    #: otherwise (``--model smollm2-135m``: the untuned base)
+    default_models: ClassVar[dict[str, str]] = (
+        {agent: SHIPPED_FC_MODEL for agent in ("fc", "fc-prompt", "fc-required")}
+        if SHIPPED_FC_ADAPTER.is_file()
+        else {}  # a source checkout without the adapter: the plain base
+    )
 
     def training_examples(self, options: TrainingOptions) -> TrainingSet:
         """``options.n`` synthetic requests for the fc agent, verified, with a contamination
