@@ -1,0 +1,60 @@
+"""The shipped function-calling adapter (SmolLM2-135M + the packaged LoRA, real llama.cpp)."""
+
+from __future__ import annotations
+
+import pytest
+
+from behaviorlab.models import GenerationConfig, ToolSpec, get_model
+from behaviorlab.tasks import get_task
+from behaviorlab.tasks.bfcl import FunctionCallingAgent
+from behaviorlab.tasks.bfcl._task import SHIPPED_FC_ADAPTER, SHIPPED_FC_MODEL
+
+WEATHER = ToolSpec(
+    name="get_forecast",
+    description="Gets the weather forecast for a city.",
+    parameters={
+        "type": "object",
+        "properties": {
+            "city": {"type": "string", "description": "City name."},
+            "days": {"type": "integer", "description": "Days ahead.", "default": 1},
+        },
+        "required": ["city"],
+    },
+)
+TIMER = ToolSpec(
+    name="start_timer",
+    description="Starts a countdown timer.",
+    parameters={
+        "type": "object",
+        "properties": {"minutes": {"type": "integer", "description": "Length in minutes."}},
+        "required": ["minutes"],
+    },
+)
+#: hand-written requests (not BFCL's, not the training generator's) and the one right call
+REQUESTS = [
+    (
+        "What will the weather be in Lisbon over the next 3 days?",
+        [{"get_forecast": {"city": "Lisbon", "days": 3}}],
+    ),
+    ("Start a timer for 25 minutes.", [{"start_timer": {"minutes": 25}}]),
+]
+
+
+def test_the_adapter_is_packaged_and_is_the_default_for_the_fc_agents() -> None:
+    assert SHIPPED_FC_ADAPTER.is_file()
+    assert 5_000_000 < SHIPPED_FC_ADAPTER.stat().st_size < 12_000_000  # f16, about 10 MB
+    assert SHIPPED_FC_ADAPTER.with_suffix(".json").is_file()  # its recipe manifest
+    defaults = get_task("bfcl").default_models
+    assert all(defaults[a] == SHIPPED_FC_MODEL for a in ("fc", "fc-prompt", "fc-required"))
+
+
+@pytest.mark.slow
+def test_the_shipped_adapter_calls_the_right_function_with_the_right_arguments() -> None:
+    model = get_model(SHIPPED_FC_MODEL, config=GenerationConfig(max_tokens=96), n_threads=2)
+    agent = FunctionCallingAgent(model)
+    for question, expected in REQUESTS:
+        r = agent.run(
+            {"messages": [{"role": "user", "content": question}], "tools": [WEATHER, TIMER]}
+        )
+        assert r.error is None
+        assert r.output.calls == expected, (question, r.output.text)
