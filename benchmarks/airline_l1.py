@@ -4,6 +4,7 @@
         --variant shipped --variant untuned --variant unconstrained --variant model-free \\
         [--rulearena ../shared/data/rulearena] [--db .behaviorlab/bench/airline_l1.db]
     python benchmarks/airline_l1.py calibrate --eval <dev eval id> [--max-risk 0.01]
+    python benchmarks/airline_l1.py calibrate --eval <test eval id> --threshold <from dev>
 
 Variants (all answer without a confidence threshold, ``l1-always``, so the risk-coverage
 curve covers every answer; the shipped threshold is applied afterwards by ``calibrate``):
@@ -108,6 +109,8 @@ def _calibrate(args: argparse.Namespace) -> None:
         misses += not ok
         if misses / k <= args.max_risk:
             best = conf
+    if args.threshold is not None:  # a threshold chosen elsewhere (on dev), applied here
+        best = args.threshold
     answered = sum(c >= best for c, _ in ranked)
     wrong = sum(c >= best and not ok for c, ok in ranked)
     print(
@@ -115,6 +118,7 @@ def _calibrate(args: argparse.Namespace) -> None:
             {
                 "threshold": best,
                 "answered": answered,
+                "right": answered - wrong,
                 "wrong": wrong,
                 "of": len(rows),
                 "aurc": rc.aurc if rc else None,
@@ -137,6 +141,7 @@ def main() -> None:
     c = sub.add_parser("calibrate")
     c.add_argument("--eval", required=True)
     c.add_argument("--max-risk", type=float, default=0.01)
+    c.add_argument("--threshold", type=float, help="apply this threshold instead of choosing one")
     c.add_argument("--db", default=".behaviorlab/bench/airline_l1/store.db")
     args = ap.parse_args()
     Path(args.db).parent.mkdir(parents=True, exist_ok=True)
