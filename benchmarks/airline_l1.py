@@ -58,6 +58,7 @@ def _eval(args: argparse.Namespace) -> None:
                 model=model_id,
                 options=ScenarioOptions(
                     source=source,
+                    level=args.level,
                     n=args.n,
                     data_dir=args.rulearena if source == "rulearena" else None,
                 ),
@@ -134,6 +135,7 @@ def main() -> None:
     e.add_argument("--set", action="append", choices=list(SOURCES), required=True)
     e.add_argument("--variant", action="append", choices=list(VARIANTS), required=True)
     e.add_argument("-n", type=int, default=4)
+    e.add_argument("--level", type=int, choices=[0, 1, 2], help="one level only (default: all)")
     e.add_argument("--rulearena", default="../shared/data/rulearena")
     e.add_argument("--threads", type=int, default=2)
     e.add_argument("--max-tokens", type=int, default=400)
