@@ -198,6 +198,20 @@ def test_the_prompt_schema_stays_the_plain_one() -> None:
     assert "anyOf" not in str(plain["properties"]["checked_bags"])
 
 
+def test_l1_declines_an_extraction_with_a_bag_the_rules_do_not_accept() -> None:
+    text = RULEARENA_LIKE.replace("36 x 16 x 13 inches, 65 lbs", "60 x 40 x 30 inches, 65 lbs")
+    reply = _extraction(
+        customer_class="Basic Economy",
+        origin_city="Athens",
+        destination_city="Minneapolis",
+        ticket_price=630,
+        checked_bags=[b.model_dump() for b in _bags((60, 40, 30, 65))],
+    ).model_dump_json()
+    r = make_l1(ScriptedModel([reply])).run(text)
+    assert r.declined and r.output is None and r.error is None
+    assert "a bag the rules do not accept" in (r.reason or "")
+
+
 def test_l1_retries_a_copy_slip_with_the_reason_and_takes_the_corrected_bags() -> None:
     def reply(*figures: tuple[int, int, int, int]) -> str:
         return _extraction(

@@ -35,7 +35,7 @@ from behaviorlab.tasks.airline._extraction import (
 )
 from behaviorlab.tasks.airline._geo import cities_written_in, region_of_route
 from behaviorlab.tasks.airline._parser import ParseDeclined, parse_problem
-from behaviorlab.tasks.airline._rules import bag_surcharge, checked_bag_fee
+from behaviorlab.tasks.airline._rules import BagNotAcceptedError, bag_surcharge, checked_bag_fee
 from behaviorlab.tasks.airline._rules_text import rules_text
 from behaviorlab.tools import Tool, evaluate_expression, strip_money, tool
 
@@ -116,6 +116,8 @@ def l1_workflow(
         fee = total_cost(to_info(params))
     except ExtractionError as e:
         raise Declined(f"extracted parameters don't validate: {e}") from e
+    except BagNotAcceptedError as e:  # most often a misread; either way not ours to price
+        raise Declined(f"extracted a bag the rules do not accept: {e}") from e
     sure = confidence(completions)
     annotate(confidence=sure, answer_if_sure=fee)
     if sure is not None and sure < min_confidence:
