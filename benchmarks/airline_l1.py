@@ -105,13 +105,14 @@ def _calibrate(args: argparse.Namespace) -> None:
         ),
         key=lambda x: -x[0],
     )
-    best, misses = 1.0 + 1e-9, 0
-    for k, (conf, ok) in enumerate(ranked, start=1):
-        misses += not ok
-        if misses / k <= args.max_risk:
-            best = conf
     if args.threshold is not None:  # a threshold chosen elsewhere (on dev), applied here
         best = args.threshold
+    else:  # the lowest confidence whose answered share keeps the error rate within max_risk
+        best, misses = 1.0 + 1e-9, 0
+        for k, (conf, ok) in enumerate(ranked, start=1):
+            misses += not ok
+            if misses / k <= args.max_risk:
+                best = conf
     answered = sum(c >= best for c, _ in ranked)
     wrong = sum(c >= best and not ok for c, ok in ranked)
     print(
