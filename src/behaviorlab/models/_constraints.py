@@ -10,7 +10,9 @@ A field says how its value relates to the input, never what the domain means:
   (every ``CopyNumber`` field of an item from that line's numbers; a line offers an item
   if it holds as many numbers as the item copies, and a line holding fewer offers one
   together with the next few lines, for an item written over several lines) and the items
-  follow the input's order (each from the same place as the one before or a later one).
+  follow the input's order (each from the same place as the one before or a later one;
+  with ``reuse=False`` the list copies no number more often than the input writes it, so
+  no item is listed twice from one place).
 
 ``constrain(output_type, text)`` builds, once per input, the type a workflow asks for: its
 decoding schema enforces these (llama.cpp turns it into a grammar through ``gbnf_for``; the
@@ -27,6 +29,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, TypeVar, cast
@@ -38,8 +41,11 @@ from behaviorlab.models._grammar import FIRST, FOLLOWS
 COPY = "x-copy"
 MAX_WORDS = "x-max-words"
 ALLOW_EMPTY = "x-allow-empty"
+REUSE = "x-reuse"
+#: in a compiled ``reuse=False`` list: the input's numbers, each as often as it is written
+NUMBERS_ONCE = "x-numbers-once"
 #: keys of the declaration, dropped from the schema a decoder or a server sees
-DECLARATION_KEYS = (COPY, MAX_WORDS, ALLOW_EMPTY)
+DECLARATION_KEYS = (COPY, MAX_WORDS, ALLOW_EMPTY, REUSE)
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -83,13 +89,18 @@ class CopySpan(_Marker):
 class InInputOrder(_Marker):
     """``Annotated[list[Item], InInputOrder()]``: items copied line by line, in the input's
     order. ``allow_empty``: an input with no line to copy an item from gives an empty list;
-    otherwise (the default) it is unreadable."""
+    otherwise (the default) it is unreadable. ``reuse``: one written number may feed several
+    items (the default: "two bags, 20 lbs each"); with ``reuse=False`` the list copies each
+    number at most as often as the input writes it, so an item written once is listed once
+    (an input that writes one number for two items is then declined, never misread; checked
+    by validation, as a grammar cannot count)."""
 
     allow_empty: bool = False
+    reuse: bool = True
     kind = "ordered"
 
     def extra(self) -> dict[str, Any]:
-        return {ALLOW_EMPTY: self.allow_empty}
+        return {ALLOW_EMPTY: self.allow_empty, REUSE: self.reuse}
 
 
 # ---------------------------------------------------------------- reading the input
@@ -269,6 +280,8 @@ def compile_constraints(schema: dict[str, Any], text: str) -> dict[str, Any]:
             out["items"] = {"anyOf": alts}
             out[FOLLOWS] = [list(range(i, len(alts))) for i in range(len(alts))]
             out[FIRST] = list(range(len(alts)))
+            if not node.get(REUSE, True):
+                out[NUMBERS_ONCE] = sorted(n.value for n in input_numbers(text))
             return out
         req = set(node.get("required", []))
         return {
@@ -312,7 +325,7 @@ def violation(compiled: dict[str, Any], value: Any, where: str = "") -> str | No
                         "line"
                     )
                 return f"{where}[{n}]: it is copied from a line before the previous item's"
-        return None
+        return _copied_too_often(compiled, value, where)
     if "maxItems" in compiled and isinstance(value, list) and len(value) > compiled["maxItems"]:
         return f"{where}: the input offers no line to copy an item from"
     props = compiled.get("properties")
@@ -322,6 +335,34 @@ def violation(compiled: dict[str, Any], value: Any, where: str = "") -> str | No
                 why = violation(sub, value[k], f"{where}.{k}" if where else k)
                 if why:
                     return why
+    return None
+
+
+def _copied_too_often(compiled: dict[str, Any], items: list[Any], where: str) -> str | None:
+    """Where the list copies a number more often than the input writes it (``reuse=False``)."""
+    if NUMBERS_ONCE not in compiled:
+        return None
+    copied = {
+        k
+        for alt in compiled["items"]["anyOf"]
+        for k, sub in alt.get("properties", {}).items()
+        if "enum" in sub and all(isinstance(v, int | float) for v in sub["enum"])
+    }
+    written = Counter(compiled[NUMBERS_ONCE])
+    used = Counter(
+        float(v)
+        for item in items
+        if isinstance(item, dict)
+        for k, v in item.items()
+        if k in copied and isinstance(v, int | float)
+    )
+    for v, k in used.items():
+        if k > written[v]:
+            times = {1: "once", 2: "twice"}.get(written[v], f"{written[v]} times")
+            return (
+                f"{where}: the input writes {v:g} {times} but the list copies it {k} times; "
+                "list each item once and copy each number from its own place"
+            )
     return None
 
 

@@ -26,7 +26,16 @@ FOLLOWS = "x-follows"
 FIRST = "x-first"
 LAST = "x-last"
 #: the extensions, and the declarations of ``_constraints`` (compiled away before decoding)
-_EXTENSIONS = (FOLLOWS, FIRST, LAST, "x-copy", "x-max-words", "x-allow-empty")
+_EXTENSIONS = (
+    FOLLOWS,
+    FIRST,
+    LAST,
+    "x-copy",
+    "x-max-words",
+    "x-allow-empty",
+    "x-reuse",
+    "x-numbers-once",
+)
 _SENTINEL = "__behaviorlab_sequence_{}__"
 
 

@@ -171,6 +171,9 @@ def test_each_bag_is_copied_from_one_line_in_the_texts_order() -> None:
     assert "before the previous item" in (violation(schema, back) or "")
     assert schema["properties"]["ticket_price"]["enum"][-1] == 630
     assert "Athens" in schema["properties"]["origin_city"]["enum"]
+    # the slip a tuned model made most on dev: the last bag listed twice, though written once
+    twice = {"checked_bags": [b.model_dump() for b in _bags((36, 16, 13, 65), (36, 16, 13, 65))]}
+    assert "writes 16 once but the list copies it 2 times" in (violation(schema, twice) or "")
 
 
 MULTI_LINE = """Hi, I'm flying Main Cabin from Chicago to Denver, ticket $312.

@@ -53,7 +53,7 @@ class AirlineExtraction(BaseModel):
         ge=0, description="ticket price in US dollars"
     )
     # the bound reaches the decoding grammar, so a small model can't loop on bags forever
-    checked_bags: Annotated[list[CheckedBag], InInputOrder()] = Field(
+    checked_bags: Annotated[list[CheckedBag], InInputOrder(reuse=False)] = Field(
         max_length=MAX_CHECKED_BAGS,
         description="every item except the carry-on, in the order listed",
     )
