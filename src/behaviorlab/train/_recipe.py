@@ -25,10 +25,11 @@ RECIPE_MANIFEST = "recipe_manifest.json"
 class RecipeData(BaseModel):
     """What the training examples are made from (generated problems, never evaluation ones)."""
 
-    task: str = "airline"
-    #: how many examples, for a task that draws them by count (bfcl); None: ``n_per_level``
+    #: the registered task that makes the examples (its ``TrainingExamples`` capability)
+    task: str
+    #: how many examples, for a task that draws them by count; None: ``n_per_level``
     n: int | None = None
-    #: airline: generated problems per level
+    #: generated problems per level, for a task that draws them by level
     n_per_level: int = 100
     levels: list[int] = Field(default_factory=lambda: [0, 1, 2])
     seed: int = 1000
@@ -39,7 +40,7 @@ class RecipeData(BaseModel):
 class Recipe(BaseModel):
     name: str
     base: str = "smollm2-135m"
-    data: RecipeData = Field(default_factory=RecipeData)
+    data: RecipeData
     train: TrainSettings = Field(default_factory=TrainSettings)
     #: where the GGUF adapter goes, relative to the recipe file (the package data path)
     adapter: str | None = None
@@ -63,7 +64,7 @@ def recipe_examples(recipe: Recipe) -> tuple[list[Any], dict[str, Any]]:
         data.task,
         "generated",
         TrainingOptions(
-            # a task that draws examples by count (bfcl) reads ``n``; airline, per level
+            # a task that draws examples by count reads ``n``; one that draws by level, per level
             n=data.n if data.n is not None else data.n_per_level,
             seed=data.seed,
             levels=tuple(data.levels),

@@ -6,6 +6,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from behaviorlab.tasks.bfcl import generate, prompt_messages
 from behaviorlab.train._recipe import Recipe, load_recipe, recipe_examples
@@ -30,6 +31,11 @@ def test_the_bfcl_recipe_loads_and_yields_verified_fc_examples_of_every_kind() -
     assert [m.model_dump(exclude_none=True) for m in examples[0].prompt] == prompt_messages(first)
     assert examples[0].completion[0].content == first.completion()
     assert all(e.task == "bfcl" and e.source == "bfcl-synth" for e in examples)
+
+
+def test_a_recipe_names_its_task() -> None:
+    with pytest.raises(ValidationError, match="task"):
+        Recipe.model_validate({"name": "x", "data": {"n": 10}})
 
 
 def test_a_task_that_makes_no_examples_is_refused_by_name() -> None:
