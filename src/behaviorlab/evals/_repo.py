@@ -84,7 +84,9 @@ def unscored_summary(rows: list[RunRecord]) -> str | None:
     bad = [r for r in rows if r.infra_error is not None]
     if not bad:
         return None
-    return f"{len(bad)} of {len(rows)} runs not scored (infrastructure error: {bad[-1].infra_error})"
+    return (
+        f"{len(bad)} of {len(rows)} runs not scored (infrastructure error: {bad[-1].infra_error})"
+    )
 
 
 def require_scored(rec: EvalRecord, rows: list[RunRecord]) -> None:
@@ -123,9 +125,7 @@ def find_resumable(
     version: an evaluation begun before the agent's code changed must not be finished by the
     new code, its results would mix two agents under one id). Unfinished: killed while
     ``running``, or ``stopped`` with runs its infrastructure left unscored."""
-    cond = and_(
-        s.evals.c.config_hash == config_hash, s.evals.c.status.in_(("running", STOPPED))
-    )
+    cond = and_(s.evals.c.config_hash == config_hash, s.evals.c.status.in_(("running", STOPPED)))
     if code_version is not None:
         cond = and_(cond, s.evals.c.code_version == code_version)
     q = select(s.evals).where(cond).order_by(s.evals.c.created_at.desc()).limit(1)

@@ -136,7 +136,9 @@ def agent_factory(
     def make_model() -> Model | None:
         if agent in task.model_free_agents:
             return None
-        return get_model(model_id or task.default_models.get(agent, "default"), **(model_kwargs or {}))
+        return get_model(
+            model_id or task.default_models.get(agent, "default"), **(model_kwargs or {})
+        )
 
     if agent.endswith(".py") or os.sep in agent:
         return lambda: load_agent_file(agent, make_model())
@@ -333,7 +335,17 @@ def run_eval(
                 break
     else:
         _run_local(
-            config, task, rec.eval_id, todo, make, agents, recorder, store, on_result, by_id, breaker
+            config,
+            task,
+            rec.eval_id,
+            todo,
+            make,
+            agents,
+            recorder,
+            store,
+            on_result,
+            by_id,
+            breaker,
         )
 
     recorder.flush()

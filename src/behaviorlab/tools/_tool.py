@@ -74,7 +74,9 @@ class Tool:
         try:
             model = self._args_model.model_validate(arguments)
         except ValidationError as e:
-            raise ToolError(f"invalid arguments for {self.name}: {_validation_message(e)}") from None
+            raise ToolError(
+                f"invalid arguments for {self.name}: {_validation_message(e)}"
+            ) from None
         return {k: getattr(model, k) for k in type(model).model_fields}
 
     def execute(self, arguments: dict[str, Any]) -> Any:
@@ -180,7 +182,9 @@ class ToolRegistry:
         t = self._tools.get(call.name)
         if t is None:
             msg = f"unknown tool {call.name!r}; available: {', '.join(self._tools)}"
-            tracing.tally_tool(tracing.ToolCallRecord(call.name, call.arguments, f"Error: {msg}", msg))
+            tracing.tally_tool(
+                tracing.ToolCallRecord(call.name, call.arguments, f"Error: {msg}", msg)
+            )
             return ToolResult(
                 name=call.name, call_id=call.id, content=f"Error: {msg}", ok=False, error=msg
             )
