@@ -1,7 +1,14 @@
 """Agents at every level of autonomy, behind one ``run(input) -> Result`` protocol."""
 
 from behaviorlab.agents._base import Agent, Declined, FunctionAgent, Result, ToolUse, annotate
-from behaviorlab.agents._ptool import PTool, PToolError, WorkflowAgent, ptool, using_model
+from behaviorlab.agents._ptool import (
+    PTool,
+    PToolError,
+    WorkflowAgent,
+    bound_model,
+    ptool,
+    using_model,
+)
 from behaviorlab.agents._react import MaxStepsError, ReActAgent
 from behaviorlab.agents._single import SingleCallAgent
 
@@ -18,6 +25,7 @@ __all__ = [
     "ToolUse",
     "WorkflowAgent",
     "annotate",
+    "bound_model",
     "ptool",
     "using_model",
 ]

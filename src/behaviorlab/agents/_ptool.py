@@ -32,6 +32,11 @@ _bound_model: contextvars.ContextVar[Model | None] = contextvars.ContextVar(
 )
 
 
+def bound_model() -> Model | None:
+    """The model unbound ptools use here (``using_model``), or None outside such a block."""
+    return _bound_model.get()
+
+
 class PToolError(RuntimeError):
     pass
 
@@ -98,6 +103,11 @@ class PTool(Generic[P, R]):
         the narrower schema."""
         narrowed: PTool[P, Any] = self._copy(output_type=output_type)
         return narrowed
+
+    def with_retries(self, retries: int) -> PTool[P, R]:
+        """The same ptool allowing ``retries`` further attempts after an invalid output."""
+        again: PTool[P, R] = self._copy(retries=retries)
+        return again
 
     @property
     def schema(self) -> dict[str, Any]:

@@ -27,6 +27,8 @@ class Model(ABC):
     supports_json_schema: ClassVar[bool] = False
     #: runs on this machine: cost is $0 and CPU seconds are recorded instead
     local: ClassVar[bool] = False
+    #: every completion carries ``token_logprobs`` (what a workflow's confidence reads)
+    reports_token_logprobs: ClassVar[bool] = False
 
     def __init__(
         self,

@@ -66,6 +66,7 @@ def resolve_gguf(model: str) -> Path:
 class LlamaCppModel(Model):
     provider: ClassVar[str] = "llamacpp"
     supports_json_schema: ClassVar[bool] = True
+    reports_token_logprobs: ClassVar[bool] = True
     local: ClassVar[bool] = True
 
     def __init__(

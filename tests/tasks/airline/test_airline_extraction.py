@@ -25,7 +25,7 @@ from behaviorlab.tasks.airline import (
     target_for,
     to_info,
 )
-from behaviorlab.tasks.airline._agents import make_l1
+from behaviorlab.tasks.airline._agents import make_l1, useful_retries
 from behaviorlab.tasks.airline._extraction import extraction_for_text
 
 
@@ -241,3 +241,26 @@ def test_numbers_are_read_with_thousands_separators_and_both_ways() -> None:
     schema = compile_constraints(json_schema_for(AirlineExtraction), text)
     prices = schema["properties"]["ticket_price"]["enum"]
     assert 1025 in prices and 45 in prices and 100 in prices and 45100 in prices
+
+
+def test_l1_makes_no_retry_that_could_only_end_below_its_threshold() -> None:
+    # an answer after k failed attempts has a confidence of at most 0.5**k
+    assert [useful_retries(2, t) for t in (0.0, 0.25, 0.5, 0.79)] == [2, 2, 1, 0]
+
+    class SureModel(ScriptedModel):
+        reports_token_logprobs = True
+
+    slip = _extraction(
+        customer_class="Basic Economy",
+        origin_city="Athens",
+        destination_city="Minneapolis",
+        ticket_price=630,
+        checked_bags=[b.model_dump() for b in _bags((36, 16, 13, 65), (36, 16, 13, 65))],
+    ).model_dump_json()
+    model = SureModel([slip, slip, slip])
+    r = make_l1(model).run(RULEARENA_LIKE)  # the shipped threshold: a retry could not answer
+    assert r.declined and len(model.calls) == 1
+    assert "copies it 2 times" in (r.reason or "")
+    model = SureModel([slip, slip, slip])
+    r = make_l1(model, min_confidence=0.0).run(RULEARENA_LIKE)  # answers at any confidence
+    assert r.declined and len(model.calls) == 3

@@ -22,6 +22,7 @@ from behaviorlab.agents import (
     SingleCallAgent,
     WorkflowAgent,
     annotate,
+    bound_model,
     ptool,
 )
 from behaviorlab.models import Completion, Model, StructuredOutputError, UnreadableInput
@@ -87,6 +88,16 @@ def confidence(completions: list[Completion]) -> float | None:
     return math.exp(min(logprobs)) * 0.5 ** (len(completions) - 1)
 
 
+def useful_retries(retries: int, min_confidence: float) -> int:
+    """How many of ``retries`` can still give an answer at ``min_confidence``: an answer after
+    k failed attempts has a confidence of at most 0.5**k (``confidence``), so a retry that
+    could only end below the threshold is not made (the workflow declines at once)."""
+    k = 0
+    while k < retries and 0.5 ** (k + 1) >= min_confidence:
+        k += 1
+    return k
+
+
 def l1_output_type(passenger_text: str, *, constrained: bool = True) -> type[AirlineExtraction]:
     """What the L1 extraction of this text is validated as (``extraction_for_text``): the
     fields' declared constraints bound to the text. Declines when the text names fewer than
@@ -108,6 +119,9 @@ def l1_workflow(
     extract = extract_airline_params.with_output(
         l1_output_type(passenger_text, constrained=constrained)
     )
+    model = extract.model or bound_model()
+    if model is not None and model.reports_token_logprobs:
+        extract = extract.with_retries(useful_retries(extract.retries, min_confidence))
     try:
         params, completions = extract.run(passenger_text)
     except StructuredOutputError as e:  # no valid extraction: nothing to answer with
