@@ -42,3 +42,10 @@ def test_a_task_that_makes_no_examples_is_refused_by_name() -> None:
     recipe = Recipe.model_validate({"name": "x", "data": {"task": "tooluse"}})
     with pytest.raises(LookupError, match="tooluse"):
         recipe_examples(recipe)
+
+
+def test_recipe_weights_set_the_mix_of_kinds() -> None:
+    recipe, _ = load_recipe(RECIPE)
+    data = recipe.data.model_copy(update={"n": 8, "weights": {"irrelevance": 1, "parallel": 1}})
+    examples, _ = recipe_examples(recipe.model_copy(update={"data": data}))
+    assert {e.label for e in examples} == {"irrelevance", "parallel"}

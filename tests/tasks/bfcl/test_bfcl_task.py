@@ -35,6 +35,18 @@ def test_splits_are_categories_and_n_takes_the_first_items():
         task.scenarios(ScenarioOptions(split="simple"))
 
 
+def test_a_split_may_be_a_slice_of_a_category_apart_from_its_first_items():
+    task = get_task("bfcl")
+    dev = task.scenarios(ScenarioOptions(split="parallel[10:20]"))
+    assert [s.id for s in dev] == [f"parallel_{i}" for i in range(10, 20)]
+    assert [s.id for s in task.scenarios(ScenarioOptions(split="multiple[5:]", n=2))] == [
+        "multiple_5",
+        "multiple_6",
+    ]
+    with pytest.raises(ValueError, match="slice"):
+        task.scenarios(ScenarioOptions(split="parallel[a:b]"))
+
+
 def test_bfcl_dialect_becomes_json_schema_and_dotted_names_portable():
     s = json_schema(
         {

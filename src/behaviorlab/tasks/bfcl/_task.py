@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -21,6 +22,7 @@ from behaviorlab.tasks.bfcl._data import CATEGORIES, BFCLItem, load_category
 from behaviorlab.tasks.bfcl._schema import original_calls, tool_specs
 
 DEFAULT_SPLIT = "simple_python"
+_SLICE = re.compile(r"(?P<category>\w+)(?:\[(?P<start>\d*):(?P<stop>\d*)\])?")
 #: the packaged base with the shipped LoRA adapter (``tasks/bfcl/adapters/fc-lora.gguf``,
 #: trained by ``recipes/bfcl-fc.toml`` on synthetic requests only)
 SHIPPED_FC_MODEL = "llamacpp/smollm2-135m+behaviorlab.tasks.bfcl:adapters/fc-lora.gguf"
@@ -49,7 +51,8 @@ class BFCLTask(Task):
     def training_examples(self, options: TrainingOptions) -> TrainingSet:
         """``options.n`` synthetic requests for the fc agent, verified, with a contamination
         report (``-T check_grammar=false`` skips llama.cpp's grammar check,
-        ``-T max_overlap=0.02`` moves the contamination limit)."""
+        ``-T max_overlap=0.02`` moves the contamination limit). ``options.weights`` (a
+        recipe's ``[data] weights``) replaces the mix of kinds: relative weights by kind."""
         from behaviorlab.tasks.bfcl._trainingdata import MAX_OVERLAP, synth_training_set
 
         extra = options.extra
@@ -58,15 +61,25 @@ class BFCLTask(Task):
             seed=options.seed,
             check_grammar=bool(extra.get("check_grammar", True)),
             max_overlap=float(extra.get("max_overlap", MAX_OVERLAP)),
+            mix={k: float(v) for k, v in options.weights.items()} or None,
         )
 
     def scenarios(self, options: ScenarioOptions) -> list[Scenario]:
+        """The split's items in BFCL's file order: a category (``simple_python``) or a slice
+        of one (``simple_python[10:30]``, items 11 to 30: a dev slice to choose between
+        variants on, apart from the first items a figure is reported on); ``-n`` then takes
+        the first n of those."""
         split = options.split or DEFAULT_SPLIT
-        if split not in CATEGORIES:
+        m = _SLICE.fullmatch(split)
+        if m is None or m["category"] not in CATEGORIES:
             raise ValueError(
-                f"BFCL splits are the categories {', '.join(CATEGORIES)}; not {split!r}"
+                f"BFCL splits are the categories {', '.join(CATEGORIES)}, or a slice of one "
+                f"such as simple_python[10:30]; not {split!r}"
             )
-        return [scenario_for(item) for item in load_category(split, options.n)]
+        start = int(m["start"] or 0)
+        stop = int(m["stop"]) if m["stop"] else None
+        items = load_category(m["category"], stop)[start:]
+        return [scenario_for(item) for item in items[: options.n]]
 
     def score(self, scenario: Scenario, result: Result) -> Score:
         item = BFCLItem.model_validate(scenario.metadata["item"])

@@ -80,12 +80,13 @@ def synth_training_set(
     seed: int = 0,
     check_grammar: bool = True,
     max_overlap: float = MAX_OVERLAP,
+    mix: dict[str, float] | None = None,
 ) -> TrainingSet:
-    """Generate ``n`` examples and keep the verified ones, with the contamination report and
-    the counts as files beside the export; a dataset overlapping BFCL more than
-    ``max_overlap`` is refused (ValueError)."""
+    """Generate ``n`` examples (kinds in the proportions of ``mix``, default ``DEFAULT_MIX``)
+    and keep the verified ones, with the contamination report and the counts as files beside
+    the export; a dataset overlapping BFCL more than ``max_overlap`` is refused (ValueError)."""
     matcher = GrammarMatcher() if check_grammar else None
-    examples = generate(n, seed=seed)
+    examples = generate(n, seed=seed, mix=mix)
     kept: list[SynthExample] = []
     rejected: Counter[str] = Counter()
     try:
