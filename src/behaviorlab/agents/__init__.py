@@ -1,14 +1,7 @@
 """Agents at every level of autonomy, behind one ``run(input) -> Result`` protocol."""
 
 from behaviorlab.agents._base import Agent, Declined, FunctionAgent, Result, ToolUse, annotate
-from behaviorlab.agents._ptool import (
-    PTool,
-    PToolError,
-    WorkflowAgent,
-    bound_model,
-    ptool,
-    using_model,
-)
+from behaviorlab.agents._ptool import PTool, PToolError, WorkflowAgent, ptool, using_model
 from behaviorlab.agents._react import MaxStepsError, ReActAgent
 from behaviorlab.agents._single import SingleCallAgent
 
@@ -25,7 +18,6 @@ __all__ = [
     "ToolUse",
     "WorkflowAgent",
     "annotate",
-    "bound_model",
     "ptool",
     "using_model",
 ]

@@ -32,11 +32,6 @@ _bound_model: contextvars.ContextVar[Model | None] = contextvars.ContextVar(
 )
 
 
-def bound_model() -> Model | None:
-    """The model unbound ptools use here (``using_model``), or None outside such a block."""
-    return _bound_model.get()
-
-
 class PToolError(RuntimeError):
     pass
 
@@ -110,6 +105,12 @@ class PTool(Generic[P, R]):
         return again
 
     @property
+    def active_model(self) -> Model | None:
+        """The model a call would use here: the bound one, else the workflow's
+        (``using_model``); None outside both."""
+        return self.model or _bound_model.get()
+
+    @property
     def schema(self) -> dict[str, Any]:
         return json_schema_for(self.output_type)
 
@@ -149,7 +150,7 @@ class PTool(Generic[P, R]):
     def run(self, *args: P.args, **kwargs: P.kwargs) -> tuple[R, list[Completion]]:
         """The call, and every completion it took (the last one gave the value): what a
         workflow reads a confidence from (``Completion.token_logprobs``)."""
-        model = self.model or _bound_model.get()
+        model = self.active_model
         if model is None:
             raise PToolError(
                 f"ptool {self.name} has no model: bind one (ptool.bind(model)) or run it inside a WorkflowAgent"

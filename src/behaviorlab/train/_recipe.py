@@ -1,8 +1,8 @@
 """A training recipe: one TOML file that reproduces a shipped model from scratch.
 
 ``behaviorlab train recipe recipes/airline-l1.toml --out DIR`` generates the training data
-the recipe names (its task, families, counts, seed; a task other than airline makes its own
-examples), runs LoRA SFT with its settings, writes the adapter as a GGUF LoRA file for llama.cpp (``export_lora_gguf``) and a manifest beside
+the recipe names (its task makes them: counts, seed, mix), runs LoRA SFT with its settings,
+writes the adapter as a GGUF LoRA file for llama.cpp (``export_lora_gguf``) and a manifest beside
 it: the recipe and its hash, the data's hash, the training manifest (seeds, versions,
 hardware, losses) and the adapter's hash. ``--resume`` continues a killed run.
 """

@@ -22,7 +22,6 @@ from behaviorlab.agents import (
     SingleCallAgent,
     WorkflowAgent,
     annotate,
-    bound_model,
     ptool,
 )
 from behaviorlab.models import Completion, Model, StructuredOutputError, UnreadableInput
@@ -119,7 +118,7 @@ def l1_workflow(
     extract = extract_airline_params.with_output(
         l1_output_type(passenger_text, constrained=constrained)
     )
-    model = extract.model or bound_model()
+    model = extract.active_model
     if model is not None and model.reports_token_logprobs:
         extract = extract.with_retries(useful_retries(extract.retries, min_confidence))
     try:
