@@ -16,10 +16,12 @@ from behaviorlab.models import (
     ToolSpec,
     Usage,
     canonical_arguments,
+    copied_values,
     get_model,
     parse_tool_calls,
     tool_call_text,
     tool_calls_gbnf,
+    ungrounded_values,
 )
 
 pytest.importorskip("llama_cpp")
@@ -201,3 +203,43 @@ def test_a_constrained_decode_of_smollm2_calls_an_offered_function_with_valid_ar
         assert tc.name == spec.name
         jsonschema.validate(tc.arguments, spec.parameters)
     assert c.usage.output_tokens > 0 and c.cpu_s > 0
+
+
+def test_copied_values_leave_out_choices_flags_and_nulls_and_ungrounded_ones_are_not_written():
+    schema = {
+        "type": "object",
+        "properties": {
+            "city": {"type": "string"},
+            "days": {"type": "integer"},
+            "ratio": {"type": "number"},
+            "unit": {"type": "string", "enum": ["metric", "imperial"]},
+            "tags": {"type": "array", "items": {"type": "string"}},
+            "kinds": {"type": "array", "items": {"type": "string", "enum": ["a", "b"]}},
+            "nonstop": {"type": "boolean"},
+            "where": {"type": "object", "properties": {"street": {"type": "string"}}},
+        },
+    }
+    args = {
+        "city": "Porto, Portugal",
+        "days": 3,
+        "ratio": 2.0,
+        "unit": "metric",
+        "tags": ["harbor", "night"],
+        "kinds": ["a"],
+        "nonstop": True,
+        "where": {"street": "9 Ferry Row", "floor": None},
+    }
+    assert copied_values(schema, args) == [
+        "Porto, Portugal",
+        3,
+        2.0,
+        "harbor",
+        "night",
+        "9 Ferry Row",
+    ]
+    text = "Weather in porto, portugal for 3 days, ratio 2, tags harbor and night, 9 Ferry Row"
+    assert ungrounded_values(schema, args, text) == []
+    # a value shortened, a number not in the text (nor as part of another: "2" in "2.5",
+    # "3" in "13"), a tag made up: each is named
+    text = "Weather in Porto for 13 days, ratio 2.5, tags harbor, 9 Ferry Row"
+    assert ungrounded_values(schema, args, text) == ["Porto, Portugal", 3, 2.0, "night"]

@@ -40,8 +40,10 @@ from behaviorlab.models._structured import (
 from behaviorlab.models._toolcalls import (
     GrammarMatcher,
     canonical_arguments,
+    copied_values,
     tool_call_text,
     tool_calls_gbnf,
+    ungrounded_values,
 )
 from behaviorlab.models._transformers import TransformersModel, load_causal_lm
 from behaviorlab.models._types import (
@@ -88,6 +90,7 @@ __all__ = [
     "canonical_arguments",
     "compile_constraints",
     "constrain",
+    "copied_values",
     "decoding_schema_for",
     "generate_structured",
     "get_model",
@@ -104,5 +107,6 @@ __all__ = [
     "tool_call_text",
     "tool_calls_gbnf",
     "tools_system_prompt",
+    "ungrounded_values",
     "violation",
 ]

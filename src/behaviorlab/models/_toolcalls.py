@@ -18,6 +18,7 @@ training data is written the way the decoder lets the model write it).
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from behaviorlab.models._types import ToolSpec
@@ -136,6 +137,54 @@ def canonical_arguments(schema: dict[str, Any], value: Any) -> Any:
         items = schema.get("items")
         return [canonical_arguments(items if isinstance(items, dict) else {}, v) for v in value]
     return value
+
+
+def copied_values(schema: dict[str, Any], arguments: dict[str, Any]) -> list[Any]:
+    """The argument values of a call that a request would have to write: every leaf value
+    except those of enum-valued parameters (a choice the text says in its own words), booleans
+    (a flag a phrase sets) and nulls."""
+    props = schema.get("properties") or {}
+    out = []
+    for key, value in arguments.items():
+        spec = props.get(key)
+        spec = spec if isinstance(spec, dict) else {}
+        items = spec.get("items")
+        items = items if isinstance(items, dict) else {}
+        if "enum" in spec or "enum" in items:
+            continue
+        out += [v for v in _leaves(value) if not isinstance(v, bool) and v is not None]
+    return out
+
+
+def ungrounded_values(schema: dict[str, Any], arguments: dict[str, Any], text: str) -> list[Any]:
+    """The ``copied_values`` of a call that ``text`` does not write (case-insensitively; a
+    number in any of its usual spellings). Empty: every value the call passes was copied from
+    the text."""
+    q = text.lower()
+    return [v for v in copied_values(schema, arguments) if not _written(v, q)]
+
+
+def _leaves(v: Any) -> list[Any]:
+    if isinstance(v, dict):
+        return [x for val in v.values() for x in _leaves(val)]
+    if isinstance(v, list):
+        return [x for val in v for x in _leaves(val)]
+    return [v]
+
+
+def _written(value: Any, lowered: str) -> bool:
+    if isinstance(value, str):
+        return value.lower() in lowered
+    if isinstance(value, float):
+        spellings = {repr(value), f"{value:g}", f"{value:.1f}", f"{value:.2f}"}
+        if value.is_integer():
+            spellings.add(str(int(value)))
+    elif isinstance(value, int):
+        spellings = {str(value)}
+    else:
+        return str(value).lower() in lowered
+    # a number as a whole number of the text: "2" is not written by "2.5" or "12"
+    return any(re.search(rf"(?<![\d.]){re.escape(s)}(?!\d|\.\d)", lowered) for s in spellings)
 
 
 def tool_call_text(name: str, arguments: dict[str, Any]) -> str:

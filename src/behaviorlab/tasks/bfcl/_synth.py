@@ -22,7 +22,13 @@ from typing import Any, Literal
 import jsonschema
 from pydantic import BaseModel, Field
 
-from behaviorlab.models import ToolSpec, canonical_arguments, parse_tool_calls, tool_call_text
+from behaviorlab.models import (
+    ToolSpec,
+    canonical_arguments,
+    parse_tool_calls,
+    tool_call_text,
+    ungrounded_values,
+)
 from behaviorlab.tasks.bfcl._apis import APIS, Api, Param, listing
 from behaviorlab.tasks.bfcl._checker import check
 from behaviorlab.tasks.bfcl._data import BFCLItem
@@ -296,32 +302,6 @@ def generate(
 # ----------------------------------------------------------------------------- verification
 
 
-def _leaves(v: Any) -> list[Any]:
-    if isinstance(v, dict):
-        return [x for val in v.values() for x in _leaves(val)]
-    if isinstance(v, list):
-        return [x for val in v for x in _leaves(val)]
-    return [v]
-
-
-def _written(value: Any, question: str) -> bool:
-    q = question.lower()
-    if isinstance(value, str):
-        return value.lower() in q
-    if isinstance(value, float):
-        return any(s in q for s in {repr(value), f"{value:g}", f"{value:.1f}", f"{value:.2f}"})
-    return str(value) in q
-
-
-def _enum_params(schema: dict[str, Any]) -> set[str]:
-    out = set()
-    for k, s in (schema.get("properties") or {}).items():
-        items = s.get("items") if isinstance(s.get("items"), dict) else {}
-        if "enum" in s or "enum" in items:
-            out.add(k)
-    return out
-
-
 def to_bfcl_dialect(schema: dict[str, Any]) -> dict[str, Any]:
     """A JSON Schema in BFCL's dialect (object → dict, number → float), for its checker."""
     out = dict(schema)
@@ -360,15 +340,10 @@ def verify(ex: SynthExample, matcher: Any = None) -> list[str]:
             jsonschema.validate(args, spec.parameters)
         except jsonschema.ValidationError as e:
             problems.append(f"{name}: {e.message}")
-        enums = _enum_params(spec.parameters)
-        for k, v in args.items():
-            if k in enums or isinstance(v, bool):
-                continue  # an enum value is said in words; a flag by a phrase
-            missing = [
-                x for x in _leaves(v) if not isinstance(x, bool) and not _written(x, ex.question)
-            ]
-            if missing:
-                problems.append(f"{name}.{k}: {missing} not written in the request")
+        # an enum value is said in words, a flag by a phrase: neither is looked for
+        missing = ungrounded_values(spec.parameters, args, ex.question)
+        if missing:
+            problems.append(f"{name}: {missing} not written in the request")
     category = CHECKER_CATEGORY[ex.kind]
     if ex.kind == "simple" and len(ex.tools) != 1:
         problems.append("a simple example offers exactly one function")
