@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import jsonschema
@@ -11,7 +12,13 @@ from typer.testing import CliRunner
 
 from behaviorlab.agents import Result
 from behaviorlab.cli import app
-from behaviorlab.models import ScriptedModel, canonical_arguments, tool_call_text, tool_calls_gbnf
+from behaviorlab.models import (
+    Completion,
+    ScriptedModel,
+    canonical_arguments,
+    tool_call_text,
+    tool_calls_gbnf,
+)
 from behaviorlab.tasks import ScenarioOptions, get_task
 from behaviorlab.tasks.bfcl import (
     CATEGORIES,
@@ -22,6 +29,7 @@ from behaviorlab.tasks.bfcl import (
     load_category,
     tool_specs,
 )
+from behaviorlab.tasks.bfcl._agents import make_fc_agent
 from behaviorlab.tasks.bfcl._data import reference_answer
 
 
@@ -212,3 +220,72 @@ def test_fc_required_asks_the_model_for_a_call_and_fc_leaves_it_free():
         ("required", 256, ["calculate_triangle_area"]),
         ("auto", 256, ["calculate_triangle_area"]),
     ]
+
+
+class _SureModel(ScriptedModel):
+    """Reports token log-probabilities, as llama.cpp does."""
+
+    reports_token_logprobs = True
+
+
+def _completion(text: str, first_logprob: float) -> Completion:
+    return Completion(text=text, token_logprobs=[first_logprob, -0.01, -0.02])
+
+
+def test_fc_records_call_confidence_and_withholds_calls_below_its_threshold():
+    task = get_task("bfcl")
+    sc = task.scenarios(ScenarioOptions(split="simple_python", n=2))[1]  # math.factorial
+    call = tool_call_text("math_factorial", {"number": 5})
+    sure, unsure = _completion(call, math.log(0.9)), _completion(call, math.log(0.3))
+    agent = make_fc_agent(_SureModel([sure, unsure]), min_call_confidence=0.5)
+    kept = agent.run(sc.input)
+    out = FCOutput.model_validate(kept.output)
+    assert out.calls == [{"math_factorial": {"number": 5}}]
+    assert out.call_confidence == pytest.approx(0.9)
+    assert kept.metadata["call_confidence"] == pytest.approx(0.9)
+    assert task.score(sc, kept).correct
+    withheld = agent.run(sc.input)
+    out = FCOutput.model_validate(withheld.output)
+    assert out.calls == [] and out.withheld == [{"math_factorial": {"number": 5}}]
+    assert "0.30" in out.text and "0.50" in out.text
+    assert withheld.metadata["withheld_calls"] == out.withheld
+    scored = task.score(sc, withheld)
+    assert not scored.correct and scored.answer == []  # no call: BFCL scores it wrong here
+    # a plain-text answer opens no call: no confidence to record, nothing withheld
+    text = make_fc_agent(
+        _SureModel([_completion("No function fits.", math.log(0.2))]), min_call_confidence=0.5
+    ).run(sc.input)
+    assert FCOutput.model_validate(text.output).call_confidence is None
+    assert "call_confidence" not in text.metadata
+
+
+def test_a_call_threshold_needs_a_model_that_reports_it_and_never_withholds_required_calls():
+    call = tool_call_text("math_factorial", {"number": 5})
+    # a model without token log-probabilities keeps every call: there is nothing to compare
+    plain = make_fc_agent(ScriptedModel([call]), min_call_confidence=0.99)
+    assert plain.min_call_confidence is None
+    with pytest.raises(ValueError, match="required"):
+        make_fc_agent(_SureModel([call]), tool_choice="required", min_call_confidence=0.5)
+    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+        make_fc_agent(_SureModel([call]), min_call_confidence=1.5)
+
+
+def test_the_grounded_signal_withholds_calls_whose_values_the_request_does_not_write():
+    task = get_task("bfcl")
+    sc = task.scenarios(ScenarioOptions(split="simple_python", n=2))[1]  # factorial of 5
+    written = tool_call_text("math_factorial", {"number": 5})
+    made_up = tool_call_text("math_factorial", {"number": 7})
+    # grounding needs no token log-probabilities: any model
+    agent = make_fc_agent(
+        ScriptedModel([written, made_up]), min_call_confidence=1.0, call_signal="grounded"
+    )
+    kept = agent.run(sc.input)
+    assert kept.metadata["grounded"] == 1.0 and "call_confidence" not in kept.metadata
+    assert task.score(sc, kept).correct
+    withheld = agent.run(sc.input)
+    assert withheld.metadata["grounded"] == 0.0
+    out = FCOutput.model_validate(withheld.output)
+    assert out.calls == [] and out.withheld == [{"math_factorial": {"number": 7}}]
+    assert "grounded 0.00" in out.text
+    with pytest.raises(ValueError, match="call_signal"):
+        make_fc_agent(ScriptedModel([written]), call_signal="vibes")  # type: ignore[arg-type]

@@ -6,17 +6,43 @@ natively, llama.cpp gets them in the prompted format with its decoding held to c
 offered functions with schema-valid arguments, or plain text. ``fc-prompt`` writes the same
 prompt but calls the model without ``tools=`` and parses the text, so nothing constrains the
 decode: the ablation of the grammar (and BFCL's "prompt" mode on a native endpoint).
+
+Every decode that opens a call records how sure the agent is that a call was wanted, three
+ways (in the run's notes, ``Result.metadata``):
+
+- ``call_confidence``: the probability the model gave the call's first token (the ``<`` of
+  ``<tool_call>``) before the grammar masked anything (models that report token
+  log-probabilities: llama.cpp);
+- ``min_token_p``: the probability of the least likely token of the completion (the same
+  models);
+- ``grounded``: the share of the calls' argument values the request writes (enum choices and
+  flags aside; ``ungrounded_values``), for any model.
+
+With ``min_call_confidence`` the agent withholds calls whose ``call_signal`` is below it and
+answers that no offered function fits (the withheld calls are kept in the output and notes).
+The signal and threshold are chosen on dev slices (``benchmarks/bfcl_call_threshold.py``),
+never on the items a figure reports.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from behaviorlab.agents import Agent
-from behaviorlab.models import Message, Model, ToolSpec, parse_tool_calls, tools_system_prompt
+from behaviorlab.agents import Agent, annotate
+from behaviorlab.models import (
+    Completion,
+    Message,
+    Model,
+    ToolSpec,
+    copied_values,
+    parse_tool_calls,
+    tools_system_prompt,
+    ungrounded_values,
+)
 
 #: enough for five calls with a few arguments each
 MAX_TOKENS = 256
@@ -43,6 +69,36 @@ class FCOutput(BaseModel):
     calls: list[dict[str, dict[str, Any]]] = Field(default_factory=list)
     text: str = ""
     parse_error: str | None = None
+    #: how sure the agent was that a call was wanted (its ``call_signal``), where the decode
+    #: opened one and the signal could be read
+    call_confidence: float | None = None
+    #: calls decoded but withheld: their call confidence was below the agent's threshold
+    withheld: list[dict[str, dict[str, Any]]] = Field(default_factory=list)
+
+
+CallSignal = Literal["call_confidence", "min_token_p", "grounded"]
+CALL_SIGNALS: tuple[str, ...] = ("call_confidence", "min_token_p", "grounded")
+
+
+def call_signals(
+    completion: Completion, calls: list[dict[str, dict[str, Any]]], inp: FCInput
+) -> dict[str, float]:
+    """The three readings of how sure a decode that opened ``calls`` was that a call was
+    wanted (see the module's docstring); a reading the model cannot give is left out."""
+    out: dict[str, float] = {}
+    logprobs = completion.token_logprobs
+    if logprobs:
+        out["call_confidence"] = math.exp(logprobs[0])
+        out["min_token_p"] = math.exp(min(logprobs))
+    request = "\n".join(m.get("content", "") for m in inp.messages if m.get("role") == "user")
+    schemas = {t.name: t.parameters or {} for t in inp.tools}
+    values = missing = 0
+    for call in calls:
+        for name, args in call.items():
+            values += len(copied_values(schemas.get(name, {}), args))
+            missing += len(ungrounded_values(schemas.get(name, {}), args, request))
+    out["grounded"] = 1.0 - missing / values if values else 1.0
+    return out
 
 
 def functions_json(tools: list[ToolSpec]) -> str:
@@ -82,8 +138,16 @@ class FunctionCallingAgent(Agent):
         prompted: bool = False,
         max_tokens: int = MAX_TOKENS,
         tool_choice: Literal["auto", "required"] = "auto",
+        min_call_confidence: float | None = None,
+        call_signal: CallSignal = "call_confidence",
         name: str | None = None,
     ) -> None:
+        if call_signal not in CALL_SIGNALS:
+            raise ValueError(f"call_signal must be one of {CALL_SIGNALS}, not {call_signal!r}")
+        if min_call_confidence is not None and not 0.0 <= min_call_confidence <= 1.0:
+            raise ValueError(f"min_call_confidence must be in [0, 1], not {min_call_confidence}")
+        if min_call_confidence is not None and tool_choice == "required":
+            raise ValueError("a call-confidence threshold cannot withhold a required call")
         self.model = model
         self.prompted = prompted
         #: "required": a call is forced (never right where no function fits, so not a BFCL
@@ -91,6 +155,9 @@ class FunctionCallingAgent(Agent):
         self.tool_choice = tool_choice
         #: a cap on the completion: calls are short; an untuned model's prose is not
         self.max_tokens = max_tokens
+        #: withhold calls the model was less sure of than this (None: keep every call)
+        self.min_call_confidence = min_call_confidence
+        self.call_signal = call_signal
         self.name = name or ("fc-prompt" if prompted else "fc")
         if tool_choice == "required" and name is None:
             self.name = "fc-required"
@@ -102,6 +169,8 @@ class FunctionCallingAgent(Agent):
             "prompted": self.prompted,
             "max_tokens": self.max_tokens,
             "tool_choice": self.tool_choice,
+            "min_call_confidence": self.min_call_confidence,
+            "call_signal": self.call_signal,
             "system_prompt": FC_SYSTEM_PROMPT,
         }
 
@@ -125,14 +194,46 @@ class FunctionCallingAgent(Agent):
         else:
             c = self.model.complete(messages, tools=inp.tools, config=cfg)
             calls, error = c.tool_calls, c.tool_parse_error
-        return FCOutput(
-            calls=[{call.name: call.arguments} for call in calls], text=c.text, parse_error=error
-        )
+        decoded = [{call.name: call.arguments} for call in calls]
+        if not decoded:
+            return FCOutput(text=c.text, parse_error=error)
+        signals = call_signals(c, decoded, inp)
+        annotate(**signals)
+        sure = signals.get(self.call_signal)
+        threshold = self.min_call_confidence
+        if sure is not None and threshold is not None and sure < threshold:
+            annotate(withheld_calls=decoded)
+            return FCOutput(
+                text=(
+                    f"No offered function fits this request ({self.call_signal} {sure:.2f}, "
+                    f"below {threshold:.2f})."
+                ),
+                call_confidence=sure,
+                withheld=decoded,
+            )
+        return FCOutput(calls=decoded, text=c.text, parse_error=error, call_confidence=sure)
 
 
 def make_fc_agent(
-    model: Model | None, prompted: bool = False, tool_choice: Literal["auto", "required"] = "auto"
+    model: Model | None,
+    prompted: bool = False,
+    tool_choice: Literal["auto", "required"] = "auto",
+    min_call_confidence: float | None = None,
+    call_signal: CallSignal = "call_confidence",
+    name: str | None = None,
 ) -> FunctionCallingAgent:
+    """An fc agent; a threshold on a signal read from token log-probabilities is dropped for a
+    model that does not report them (there is nothing to compare)."""
     if model is None:
         raise ValueError("the fc agent needs a model (--model)")
-    return FunctionCallingAgent(model, prompted=prompted, tool_choice=tool_choice)
+    needs_logprobs = call_signal != "grounded"
+    if needs_logprobs and not model.reports_token_logprobs:
+        min_call_confidence = None
+    return FunctionCallingAgent(
+        model,
+        prompted=prompted,
+        tool_choice=tool_choice,
+        min_call_confidence=min_call_confidence,
+        call_signal=call_signal,
+        name=name,
+    )

@@ -27,6 +27,10 @@ _SLICE = re.compile(r"(?P<category>\w+)(?:\[(?P<start>\d*):(?P<stop>\d*)\])?")
 #: trained by ``recipes/bfcl-fc.toml`` on synthetic requests only)
 SHIPPED_FC_MODEL = "llamacpp/smollm2-135m+behaviorlab.tasks.bfcl:adapters/fc-lora.gguf"
 SHIPPED_FC_ADAPTER = Path(__file__).parent / "adapters" / "fc-lora.gguf"
+#: ``fc`` withholds a call the shipped model opened with less probability than this; chosen on
+#: the dev slices (items 11-20 of each category, 11-40 of irrelevance) by
+#: ``benchmarks/bfcl_call_threshold.py``; None: not calibrated, every call kept
+MIN_CALL_CONFIDENCE: float | None = None
 
 
 @register_task
@@ -36,14 +40,17 @@ class BFCLTask(Task):
 
     name: ClassVar[str] = "bfcl"
     agent_factories: ClassVar[dict[str, AgentFactory]] = {
-        "fc": lambda model, options: make_fc_agent(model),
+        # calls withheld below the call confidence chosen on the dev slices
+        "fc": lambda model, options: make_fc_agent(model, min_call_confidence=MIN_CALL_CONFIDENCE),
+        # every call the decode opens is kept (what the threshold is chosen from)
+        "fc-always": lambda model, options: make_fc_agent(model, name="fc-always"),
         "fc-prompt": lambda model, options: make_fc_agent(model, prompted=True),
         "fc-required": lambda model, options: make_fc_agent(model, tool_choice="required"),
     }
     #: the fc agents run the shipped function-calling adapter unless ``--model`` says
     #: otherwise (``--model smollm2-135m``: the untuned base)
     default_models: ClassVar[dict[str, str]] = (
-        {agent: SHIPPED_FC_MODEL for agent in ("fc", "fc-prompt", "fc-required")}
+        {agent: SHIPPED_FC_MODEL for agent in ("fc", "fc-always", "fc-prompt", "fc-required")}
         if SHIPPED_FC_ADAPTER.is_file()
         else {}  # a source checkout without the adapter: the plain base
     )

@@ -1,0 +1,146 @@
+"""Choose the fc agent's call signal and threshold on BFCL dev slices.
+
+Runs ``fc-always`` (every call kept, its call signals recorded: ``call_confidence``,
+``min_token_p``, ``grounded``; see ``tasks/bfcl/_agents.py``) on dev slices (by default items
+11-20 of each category and 11-40 of irrelevance: never the first 10, which the README's figures
+report), then for each signal and candidate threshold counts what ``fc`` would get right: a
+call whose signal is below the threshold is withheld, so the item's answer becomes "no call",
+which BFCL's checker scores like any other answer. The (signal, threshold) with the highest
+mean accuracy over the slices wins (each slice counts alike, as BFCL averages categories; ties:
+the lowest threshold, which withholds least).
+
+python benchmarks/bfcl_call_threshold.py --db runs/bfcl-dev.db [--model M] [--threads 2]
+
+Each slice is one resumable evaluation in the store. A plot of right answers against the
+threshold is written beside the store (``<db>.threshold.png``) where matplotlib is installed.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from behaviorlab.evals import EvalConfig, RunRecord, run_eval
+from behaviorlab.store import Store
+from behaviorlab.tasks import ScenarioOptions, get_task
+from behaviorlab.tasks.bfcl._checker import check
+from behaviorlab.tasks.bfcl._data import BFCLItem
+
+DEV_SLICES = [
+    "simple_python[10:20]",
+    "multiple[10:20]",
+    "parallel[10:20]",
+    "parallel_multiple[10:20]",
+    "irrelevance[10:40]",
+    "live_simple[10:20]",
+]
+
+
+SIGNALS = ("call_confidence", "min_token_p", "grounded")
+
+
+def right_at(
+    records: list[RunRecord], items: dict[str, BFCLItem], signal: str, threshold: float
+) -> int:
+    """How many of ``records`` are right once calls whose ``signal`` is below ``threshold``
+    are withheld."""
+    right = 0
+    for r in records:
+        conf = r.extra.get(signal)
+        if isinstance(conf, int | float) and conf < threshold:
+            right += check(items[r.scenario_id], []).valid
+        else:
+            right += r.correct
+    return right
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--db", default="runs/bfcl-dev.db")
+    ap.add_argument("--slices", default=",".join(DEV_SLICES))
+    ap.add_argument("--model", default=None, help="default: the task's (the shipped adapter)")
+    ap.add_argument("--threads", type=int, default=None, help="llama.cpp threads")
+    a = ap.parse_args()
+    store = Store(a.db)
+    task = get_task("bfcl")
+    by_slice: dict[str, list[RunRecord]] = {}
+    items: dict[str, BFCLItem] = {}
+    for split in a.slices.split(","):
+        scenarios = task.scenarios(ScenarioOptions(split=split))
+        items.update({sc.id: BFCLItem.model_validate(sc.metadata["item"]) for sc in scenarios})
+        config = EvalConfig(
+            task="bfcl", agent="fc-always", model=a.model, options=ScenarioOptions(split=split)
+        )
+        run = run_eval(
+            config,
+            store,
+            scenarios=scenarios,
+            model_kwargs={"n_threads": a.threads} if a.threads else None,
+        )
+        by_slice[split] = run.results
+        print(f"{split:26s} {sum(r.correct for r in run.results)}/{len(run.results)} right")
+    best: tuple[float, str, float] | None = None  # (mean accuracy, signal, threshold)
+    tables = {}
+    for signal in SIGNALS:
+        values = sorted(
+            {
+                float(c)
+                for rs in by_slice.values()
+                for r in rs
+                if isinstance(c := r.extra.get(signal), int | float)
+            }
+        )
+        # candidates: no threshold, and just above each recorded value
+        candidates = [0.0] + [round(v + 1e-6, 6) for v in values]
+        table = [
+            (t, {s: right_at(rs, items, signal, t) for s, rs in by_slice.items()})
+            for t in candidates
+        ]
+        tables[signal] = table
+        for t, counts in table:
+            mean = sum(counts[s] / len(by_slice[s]) for s in by_slice) / len(by_slice)
+            if best is None or mean > best[0] + 1e-12:
+                best = (mean, signal, t)
+    assert best is not None
+    for signal, table in tables.items():
+        print(f"\n{signal}: threshold | " + " | ".join(by_slice) + " | mean accuracy")
+        last = None
+        for t, counts in table:
+            row = tuple(counts[s] for s in by_slice)
+            if row == last:
+                continue  # only thresholds where a count moves
+            last = row
+            mean = sum(counts[s] / len(by_slice[s]) for s in by_slice) / len(by_slice)
+            mark = "  <- chosen" if (signal, t) == best[1:] else ""
+            print(f"{t:.4f} | " + " | ".join(map(str, row)) + f" | {mean:.3f}{mark}")
+    print(f"\nchosen: {best[1]} >= {best[2]:.4f}, mean accuracy {best[0]:.3f} over the slices")
+    _plot(tables, Path(a.db).with_suffix(".threshold.png"), best[1], best[2])
+
+
+def _plot(
+    tables: dict[str, list[tuple[float, dict[str, int]]]], path: Path, signal: str, chosen: float
+) -> None:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return
+    fig, axes = plt.subplots(1, len(tables), figsize=(5 * len(tables), 4), sharey=True)
+    for ax, (name, table) in zip(axes, tables.items(), strict=True):
+        xs = [t for t, _ in table]
+        for split in table[0][1]:
+            ax.step(xs, [c[split] for _, c in table], where="post", label=split)
+        if name == signal:
+            ax.axvline(chosen, linestyle="--", color="grey")
+        ax.set_xlabel(f"{name} threshold")
+    axes[0].set_ylabel("items right")
+    axes[-1].legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(path)
+    print(f"plot: {path}")
+
+
+if __name__ == "__main__":
+    main()
