@@ -114,6 +114,18 @@ CITIES = [
     "Hanoi", "Accra", "Bergen", "Cusco", "Marrakesh", "Ljubljana", "Adelaide", "Busan",
     "Porto", "Krakow", "Windhoek", "Halifax", "Tbilisi", "Cebu", "Leipzig", "Rosario",
 ]  # fmt: skip
+#: places written with their region or country: a value with commas is copied whole
+PLACES = [
+    "Porto, Portugal", "Halifax, NS", "Perth, WA", "Cusco, Peru", "Leipzig, Germany",
+    "Bergen, Norway", "Montreal, QC, Canada", "Osaka, Japan", "Rosario, Argentina",
+    "Accra, Ghana", "Tbilisi, Georgia", "Adelaide, SA",
+]  # fmt: skip
+#: street addresses with the town (and region or country)
+ADDRESSES = [
+    "48 Quayside Road, Halifax, NS", "7 Birch Court, Leipzig, Germany",
+    "230 Mill Street, Porto", "12 Alder Lane, Bergen, Norway", "9 Ferry Row, Perth, WA, Australia",
+    "301 Canal Walk, Osaka",
+]  # fmt: skip
 PEOPLE = [
     "Amara Okafor", "Lukas Brandt", "Mei Tanaka", "Diego Ramos", "Freya Lund",
     "Omar Haddad", "Priya Nair", "Tomas Novak", "Zoe Martin", "Kwame Mensah",
@@ -172,6 +184,15 @@ LENGTH = {"meter": "meters", "foot": "feet", "mile": "miles", "kilometer": "kilo
 MEASURES = ["mean", "median", "stdev", "min", "max"]
 
 
+def place(rng: random.Random) -> str:
+    """A town, alone or with its region or country."""
+    return rng.choice(PLACES) if rng.random() < 0.5 else rng.choice(CITIES)
+
+
+def address_or_place(rng: random.Random) -> str:
+    return rng.choice(ADDRESSES) if rng.random() < 0.3 else place(rng)
+
+
 def S(name: str, desc: str, sample: Sampler, **kw: Any) -> Param:
     return Param(name, "string", desc, sample, **kw)
 
@@ -209,7 +230,7 @@ APIS: tuple[Api, ...] = (
         "get_weather_forecast", "weather",
         "Returns the day-by-day weather outlook for a town or city.",
         (
-            S("city", "Town or city to report on.", pick(CITIES)),
+            S("city", "Town or city to report on, with its region or country where given, e.g. 'Split, Croatia'.", place),
             I("days", "How many days ahead to cover, 1 to 10.", integer(1, 10)),
             E("units", "Unit system of the temperatures.", UNITS_OF_TEMP, required=False,
               default="metric"),
@@ -223,7 +244,7 @@ APIS: tuple[Api, ...] = (
         "air_quality_now", "weather",
         "Reports the present air pollution reading for a place.",
         (
-            S("city", "Place whose air is measured.", pick(CITIES)),
+            S("city", "Place whose air is measured.", place),
             E("pollutant", "Which pollutant to report; all of them when left out.", POLLUTANTS,
               required=False),
         ),
@@ -235,7 +256,7 @@ APIS: tuple[Api, ...] = (
         "sun_times", "weather",
         "Gives the sunrise and sunset clock times for a place on a given day.",
         (
-            S("city", "Place to compute the times for.", pick(CITIES)),
+            S("city", "Place to compute the times for, as 'City, Country' when the country is known.", place),
             S("date", "Day in YYYY-MM-DD form.", date),
         ),
         ("find out when the sun rises and sets in {city} on {date}",
@@ -246,8 +267,8 @@ APIS: tuple[Api, ...] = (
         "search_flights", "travel",
         "Looks for scheduled flights between two cities on one day.",
         (
-            S("origin", "City the trip starts from.", pick(CITIES)),
-            S("destination", "City the trip goes to.", pick(CITIES)),
+            S("origin", "City the trip starts from.", place),
+            S("destination", "City the trip goes to.", place),
             S("depart_date", "Travel day, YYYY-MM-DD.", date),
             I("passengers", "Number of travellers.", integer(2, 6), required=False, default=1),
             E("cabin", "Seat class.", CABINS, required=False, default="economy"),
@@ -263,7 +284,7 @@ APIS: tuple[Api, ...] = (
         "reserve_hotel", "travel",
         "Books a hotel room in a city from an arrival day for a number of nights.",
         (
-            S("city", "City of the stay.", pick(CITIES)),
+            S("city", "City of the stay, in the form 'City, Region' where a region is named.", place),
             S("check_in", "Arrival day, YYYY-MM-DD.", date),
             I("nights", "Length of the stay in nights.", integer(1, 14)),
             I("guests", "People in the room.", integer(1, 4), required=False, default=2),
@@ -279,7 +300,7 @@ APIS: tuple[Api, ...] = (
         "rent_car", "travel",
         "Reserves a rental vehicle picked up in a city.",
         (
-            S("pickup_city", "Where the vehicle is collected.", pick(CITIES)),
+            S("pickup_city", "Where the vehicle is collected.", place),
             I("days", "Rental length in days.", integer(1, 21)),
             E("vehicle", "Kind of vehicle.", CAR, required=False, default="compact"),
         ),
@@ -417,9 +438,9 @@ APIS: tuple[Api, ...] = (
         "Sends an email message from the user's account.",
         (
             S("to", "Recipient address.", pick(EMAILS)),
-            S("subject", "Subject line.", pick(["Invoice attached", "Running late",
+            S("subject", "Subject line.", pick(["Invoice attached", "Running late", "Re: March invoice, second copy",
               "Weekend plans", "Draft for review", "Thank you"])),
-            S("body", "Message text.", pick(["See you at noon.", "The file is ready.",
+            S("body", "Message text.", pick(["See you at noon.", "The file is ready.", "Thanks, that works for me.",
               "Can we move it to Friday?", "All good on my side."]), required=False),
         ),
         ("email {to} with the subject '{subject}'",
@@ -431,7 +452,7 @@ APIS: tuple[Api, ...] = (
         "Sends a short text message to a phone number.",
         (
             S("phone_number", "Number in international form.", pick(PHONES)),
-            S("text", "Message to send.", pick(["On my way", "Call me back", "Door code is 4471",
+            S("text", "Message to send.", pick(["On my way", "Call me back", "Door code is 4471", "Running late, start without me",
               "Dinner at eight?"])),
         ),
         ("text {phone_number} '{text}'", "send an SMS to {phone_number} saying '{text}'"),
@@ -442,7 +463,7 @@ APIS: tuple[Api, ...] = (
         "Posts a message in a team chat channel.",
         (
             S("channel", "Channel name including the #.", pick(CHANNELS)),
-            S("message", "What to post.", pick(["Build 412 is green", "Standup moved to 10",
+            S("message", "What to post.", pick(["Build 412 is green", "Standup moved to 10", "Heads up, staging is down",
               "Pizza is here", "Deploy paused until noon"])),
             B("pin", "Pin the message to the channel.", "and pin it", "without pinning"),
         ),
@@ -477,7 +498,7 @@ APIS: tuple[Api, ...] = (
         "Books an appointment with a medical specialist.",
         (
             E("specialty", "Kind of specialist.", SPECIALTY),
-            S("city", "Where the clinic should be.", pick(CITIES)),
+            S("city", "Where the clinic should be.", place),
             S("date", "Preferred day, YYYY-MM-DD.", date),
         ),
         ("book me {specialty} in {city} on {date}",
@@ -523,7 +544,7 @@ APIS: tuple[Api, ...] = (
         "Lists cinema screenings of a film in a city.",
         (
             S("title", "Film title.", pick(FILMS)),
-            S("city", "City of the cinemas.", pick(CITIES)),
+            S("city", "City of the cinemas, e.g. 'Lyon, France'.", place),
             S("date", "Day, YYYY-MM-DD; today when left out.", date, required=False),
         ),
         ("where is {title} playing in {city}",
@@ -552,7 +573,7 @@ APIS: tuple[Api, ...] = (
         "list_rentals", "home",
         "Lists flats for rent in a city.",
         (
-            S("city", "City to search.", pick(CITIES)),
+            S("city", "City to search.", place),
             I("bedrooms", "Minimum number of bedrooms.", integer(1, 4)),
             I("max_rent", "Highest monthly rent.", integer(600, 3500), required=False),
             B("pets_allowed", "Only places that accept pets.", "that allow pets",
@@ -640,13 +661,38 @@ APIS: tuple[Api, ...] = (
         "route_distance", "maps",
         "Measures the travel distance and time between two places.",
         (
-            S("start", "Where the route begins.", pick(CITIES)),
-            S("end", "Where the route ends.", pick(CITIES)),
+            S("start", "Where the route begins: an address or a town.", address_or_place),
+            S("end", "Where the route ends.", place),
             E("mode", "How the trip is made.", MODES, required=False, default="driving"),
         ),
         ("how far is it from {start} to {end}",
          "distance from {start} to {end} {mode}"),
         aliases=("directions_distance", "routeInfo"),
+    ),
+    Api(
+        "order_taxi", "maps",
+        "Sends a taxi to pick the user up at a street address.",
+        (
+            S("pickup_address", "Full pickup address: 'Street, Town, Region or Country'.",
+              pick(ADDRESSES)),
+            E("car", "Size of the car.", {"standard": "a standard car", "xl": "a large car"},
+              required=False, default="standard"),
+            I("riders", "People riding.", integer(2, 6), required=False, default=1),
+        ),
+        ("get me a taxi at {pickup_address}",
+         "send {car} to {pickup_address} for {riders} of us",
+         "I need a cab from {pickup_address}"),
+        aliases=("call_cab", "requestRide"),
+    ),
+    Api(
+        "tag_photos", "media",
+        "Adds tags to the photos of an album.",
+        (
+            S("album", "Album name.", pick(["Summer 2025", "Garden", "Kids", "Trip north"])),
+            S("tags", "The tags as one comma-separated string, e.g. 'hike,lake'.",
+              pick(["harbor,night,rain", "birthday,cake", "snow,mountain,ski", "family,beach"])),
+        ),
+        ("tag the {album} album with {tags}", "add the tags {tags} to my {album} photos"),
     ),
     Api(
         "next_departures", "maps",
