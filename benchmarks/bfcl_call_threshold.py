@@ -10,9 +10,10 @@ mean accuracy over the slices wins (each slice counts alike, as BFCL averages ca
 the lowest threshold, which withholds least).
 
 python benchmarks/bfcl_call_threshold.py --db runs/bfcl-dev.db [--model M] [--threads 2]
+python benchmarks/bfcl_call_threshold.py --db runs/bfcl-dev.db --stored   # the table again, no model
 
 Each slice is one resumable evaluation in the store. A plot of right answers against the
-threshold is written beside the store (``<db>.threshold.png``) where matplotlib is installed.
+threshold is written beside the store (``<db>.threshold.html``).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from behaviorlab.evals import EvalConfig, RunRecord, run_eval
+from behaviorlab.evals import EvalConfig, RunRecord, list_evals, load_results, run_eval
 from behaviorlab.store import Store
 from behaviorlab.tasks import ScenarioOptions, get_task
 from behaviorlab.tasks.bfcl._checker import check
@@ -54,12 +55,29 @@ def right_at(
     return right
 
 
+def _stored(store: Store, config: EvalConfig) -> list[RunRecord]:
+    """The results of the last finished evaluation with ``config``'s task, agent, model and
+    split."""
+    for rec in reversed(list_evals(store, config.task)):
+        same = (
+            rec.agent == config.agent
+            and rec.config.get("model") == config.model
+            and rec.config.get("options", {}).get("split") == config.options.split
+        )
+        if same and rec.status == "finished":
+            return load_results(store, rec.eval_id)
+    raise SystemExit(f"no finished {config.agent} run of {config.options.split} in the store")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--db", default="runs/bfcl-dev.db")
     ap.add_argument("--slices", default=",".join(DEV_SLICES))
     ap.add_argument("--model", default=None, help="default: the task's (the shipped adapter)")
     ap.add_argument("--threads", type=int, default=None, help="llama.cpp threads")
+    ap.add_argument(
+        "--stored", action="store_true", help="read each slice's last finished run, run nothing"
+    )
     a = ap.parse_args()
     store = Store(a.db)
     task = get_task("bfcl")
@@ -71,14 +89,17 @@ def main() -> None:
         config = EvalConfig(
             task="bfcl", agent="fc-always", model=a.model, options=ScenarioOptions(split=split)
         )
-        run = run_eval(
-            config,
-            store,
-            scenarios=scenarios,
-            model_kwargs={"n_threads": a.threads} if a.threads else None,
-        )
-        by_slice[split] = run.results
-        print(f"{split:26s} {sum(r.correct for r in run.results)}/{len(run.results)} right")
+        if a.stored:
+            by_slice[split] = _stored(store, config)
+        else:
+            by_slice[split] = run_eval(
+                config,
+                store,
+                scenarios=scenarios,
+                model_kwargs={"n_threads": a.threads} if a.threads else None,
+            ).results
+        rs = by_slice[split]
+        print(f"{split:26s} {sum(r.correct for r in rs)}/{len(rs)} right")
     best: tuple[float, str, float] | None = None  # (mean accuracy, signal, threshold)
     tables = {}
     for signal in SIGNALS:
@@ -114,31 +135,31 @@ def main() -> None:
             mark = "  <- chosen" if (signal, t) == best[1:] else ""
             print(f"{t:.4f} | " + " | ".join(map(str, row)) + f" | {mean:.3f}{mark}")
     print(f"\nchosen: {best[1]} >= {best[2]:.4f}, mean accuracy {best[0]:.3f} over the slices")
-    _plot(tables, Path(a.db).with_suffix(".threshold.png"), best[1], best[2])
+    _plot(tables, Path(a.db).with_suffix(".threshold.html"), best[1], best[2])
 
 
 def _plot(
     tables: dict[str, list[tuple[float, dict[str, int]]]], path: Path, signal: str, chosen: float
 ) -> None:
-    try:
-        import matplotlib
+    """Items right against the threshold, one panel per signal (plotly, as the reports)."""
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
 
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        return
-    fig, axes = plt.subplots(1, len(tables), figsize=(5 * len(tables), 4), sharey=True)
-    for ax, (name, table) in zip(axes, tables.items(), strict=True):
+    fig = make_subplots(rows=1, cols=len(tables), subplot_titles=list(tables), shared_yaxes=True)
+    for col, (name, table) in enumerate(tables.items(), start=1):
         xs = [t for t, _ in table]
         for split in table[0][1]:
-            ax.step(xs, [c[split] for _, c in table], where="post", label=split)
+            ys = [c[split] for _, c in table]
+            trace = go.Scatter(
+                x=xs, y=ys, name=split, mode="lines", line_shape="hv", showlegend=col == 1
+            )
+            fig.add_trace(trace, row=1, col=col)
         if name == signal:
-            ax.axvline(chosen, linestyle="--", color="grey")
-        ax.set_xlabel(f"{name} threshold")
-    axes[0].set_ylabel("items right")
-    axes[-1].legend(fontsize=7)
-    fig.tight_layout()
-    fig.savefig(path)
+            fig.add_vline(x=chosen, line_dash="dash", line_color="grey", row=1, col=col)
+        fig.update_xaxes(title_text=f"{name} threshold", row=1, col=col)
+    fig.update_yaxes(title_text="items right", row=1, col=1)
+    fig.update_layout(title="Calls withheld below a threshold: items right per dev slice")
+    fig.write_html(path, include_plotlyjs="cdn")
     print(f"plot: {path}")
 
 

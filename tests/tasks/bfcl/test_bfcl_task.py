@@ -18,6 +18,7 @@ from behaviorlab.models import (
     canonical_arguments,
     tool_call_text,
     tool_calls_gbnf,
+    ungrounded_values,
 )
 from behaviorlab.tasks import ScenarioOptions, get_task
 from behaviorlab.tasks.bfcl import (
@@ -289,3 +290,19 @@ def test_the_grounded_signal_withholds_calls_whose_values_the_request_does_not_w
     assert "grounded 0.00" in out.text
     with pytest.raises(ValueError, match="call_signal"):
         make_fc_agent(ScriptedModel([written]), call_signal="vibes")  # type: ignore[arg-type]
+
+
+def test_fc_withholds_a_call_the_request_does_not_ground_and_fc_always_keeps_it():
+    task = get_task("bfcl")
+    sc = task.scenarios(ScenarioOptions(split="irrelevance", n=1))[0]
+    ((name, schema),) = ((t["name"], t["parameters"]) for t in sc.input["tools"])
+    required = schema.get("required") or list(schema["properties"])
+    invented = {k: 987654 for k in required if schema["properties"][k].get("type") == "integer"}
+    invented |= {k: 9876.5 for k in required if schema["properties"][k].get("type") == "number"}
+    assert invented and ungrounded_values(schema, invented, sc.input["messages"][0]["content"])
+    call = tool_call_text(name, invented)
+    fc = task.agent("fc", ScriptedModel([call]))
+    r = fc.run(sc.input)
+    assert FCOutput.model_validate(r.output).withheld and task.score(sc, r).correct
+    kept = task.agent("fc-always", ScriptedModel([call])).run(sc.input)
+    assert FCOutput.model_validate(kept.output).calls and not task.score(sc, kept).correct
