@@ -2,9 +2,9 @@
 
 Runs ``fc-always`` (every call kept, its call signals recorded: ``call_confidence``,
 ``min_token_p``, ``grounded``; see ``tasks/bfcl/_agents.py``) on dev slices (by default items
-11-20 of each category and 11-40 of irrelevance: never the first 10, which the README's figures
-report), then for each signal and candidate threshold counts what ``fc`` would get right: a
-call whose signal is below the threshold is withheld, so the item's answer becomes "no call",
+11-30 of each category, 11-70 of irrelevance and 11-40 of live_simple, as two sets of slices:
+never the first 10, which the README's figures report), then for each signal and candidate
+threshold counts what ``fc`` would get right: a call whose signal is below the threshold is withheld, so the item's answer becomes "no call",
 which BFCL's checker scores like any other answer. The (signal, threshold) with the highest
 mean accuracy over the slices wins (each slice counts alike, as BFCL averages categories; ties:
 the lowest threshold, which withholds least).
@@ -34,6 +34,12 @@ DEV_SLICES = [
     "parallel_multiple[10:20]",
     "irrelevance[10:40]",
     "live_simple[10:20]",
+    "simple_python[20:30]",
+    "multiple[20:30]",
+    "parallel[20:30]",
+    "parallel_multiple[20:30]",
+    "irrelevance[40:70]",
+    "live_simple[20:40]",
 ]
 
 

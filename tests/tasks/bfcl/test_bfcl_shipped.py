@@ -37,7 +37,17 @@ REQUESTS = [
         [{"get_forecast": {"city": "Lisbon", "days": 3}}],
     ),
     ("Start a timer for 25 minutes.", [{"start_timer": {"minutes": 25}}]),
+    # a value with commas is copied whole (the previous adapter stopped at the first comma)
+    (
+        "What will the weather be in Galway, Ireland over the next 3 days?",
+        [{"get_forecast": {"city": "Galway, Ireland", "days": 3}}],
+    ),
 ]
+#: requests neither function serves. A known failure, kept so that a fix shows: the shipped
+#: adapter calls get_forecast with the request's words as the city ("Good Morning",
+#: "Middlemarch") and days=1; half of those values are written in the request, so the fc agent's
+#: call threshold (grounded >= 0.5) keeps the call.
+NO_CALL = ["Translate 'good morning' into Italian.", "Who wrote the novel Middlemarch?"]
 
 
 def test_the_adapter_is_packaged_and_is_the_default_for_the_fc_agents() -> None:
@@ -58,3 +68,18 @@ def test_the_shipped_adapter_calls_the_right_function_with_the_right_arguments()
         )
         assert r.error is None
         assert r.output.calls == expected, (question, r.output.text)
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(
+    strict=True, reason="known: the shipped adapter calls an offered function on any request"
+)
+@pytest.mark.parametrize("question", NO_CALL)
+def test_the_fc_agent_calls_nothing_where_no_offered_function_serves_the_request(
+    question: str,
+) -> None:
+    model = get_model(SHIPPED_FC_MODEL, config=GenerationConfig(max_tokens=96), n_threads=2)
+    agent = get_task("bfcl").agent("fc", model)
+    r = agent.run({"messages": [{"role": "user", "content": question}], "tools": [WEATHER, TIMER]})
+    assert r.error is None
+    assert r.output.calls == [], (question, r.output.calls)
