@@ -131,6 +131,8 @@ def test_airline_training_data_through_the_capability_matches_the_functions() ->
     problems = airline_problems(2, seed=77, levels=(0, 2))
     assert made.examples == extraction_examples(problems)[0]
     assert len(made.pairs) == len(made.examples) and made.notes[0].startswith("labeller: 4/4")
+    # what a recipe's manifest records about how they were made: plain data from the task
+    assert made.provenance["kept"] == made.provenance["generated"] == 4
     cloned = task_training_set("airline", "cloning", opts.model_copy(update={"levels": (0,)}))
     assert cloned.examples == cloning_examples(airline_problems(2, seed=77, levels=(0,)))
     assert all(e.multi_turn and e.task == "airline" for e in cloned.examples)

@@ -53,6 +53,9 @@ class TrainingSet:
     files: dict[str, str] = field(default_factory=dict)
     #: facts for the caller (the labeller's counts, ...)
     info: dict[str, Any] = field(default_factory=dict)
+    #: how the examples were made, as plain data a recipe's manifest records (the labeller's
+    #: counts, the generator's summary)
+    provenance: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -54,8 +54,8 @@ def load_recipe(path: str | Path) -> tuple[Recipe, str]:
 
 def recipe_examples(recipe: Recipe) -> tuple[list[Any], dict[str, Any]]:
     """The recipe's training examples (its task's generated ones, through the task's
-    ``TrainingExamples`` capability) and what the task noted about them (the labeller's
-    counts)."""
+    ``TrainingExamples`` capability) and how the task says it made them
+    (``TrainingSet.provenance``: the labeller's counts, the generator's summary)."""
     from behaviorlab.tasks import TrainingOptions
     from behaviorlab.train._task_data import task_training_set
 
@@ -72,8 +72,7 @@ def recipe_examples(recipe: Recipe) -> tuple[list[Any], dict[str, Any]]:
             pairs=False,
         ),
     )
-    note = made.info.get("labeller") or made.info.get("summary") or {}
-    return made.examples, note if isinstance(note, dict) else note.model_dump()
+    return made.examples, made.provenance
 
 
 def sha256_file(path: str | Path) -> str:

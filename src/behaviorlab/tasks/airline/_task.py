@@ -195,6 +195,7 @@ class AirlineTask(Task):
             pairs=extraction_pairs(problems, seed=options.seed) if options.pairs else [],
             notes=[f"labeller: {check.kept}/{check.generated} kept, {check.mismatch} mismatches"],
             info={"labeller": check.model_dump()},
+            provenance=check.model_dump(),
         )
 
     def cloning_examples(self, options: TrainingOptions) -> TrainingSet:

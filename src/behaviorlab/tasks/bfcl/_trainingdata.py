@@ -129,4 +129,5 @@ def synth_training_set(
             SUMMARY: json.dumps(summary.model_dump(), indent=2),
         },
         info={"summary": summary, "contamination": report},
+        provenance=summary.model_dump(),
     )
