@@ -24,6 +24,7 @@ from pathlib import Path
 from behaviorlab.evals import EvalConfig, RunRecord, list_evals, load_results, run_eval
 from behaviorlab.store import Store
 from behaviorlab.tasks import ScenarioOptions, get_task
+from behaviorlab.tasks.bfcl._agents import CALL_SIGNALS
 from behaviorlab.tasks.bfcl._checker import check
 from behaviorlab.tasks.bfcl._data import BFCLItem
 
@@ -43,9 +44,6 @@ DEV_SLICES = [
 ]
 
 
-SIGNALS = ("call_confidence", "min_token_p", "grounded")
-
-
 def right_at(
     records: list[RunRecord], items: dict[str, BFCLItem], signal: str, threshold: float
 ) -> int:
@@ -59,6 +57,11 @@ def right_at(
         else:
             right += r.correct
     return right
+
+
+def _mean_accuracy(counts: dict[str, int], by_slice: dict[str, list[RunRecord]]) -> float:
+    """Items right as a share of each slice, averaged over the slices (each counts alike)."""
+    return sum(counts[s] / len(by_slice[s]) for s in by_slice) / len(by_slice)
 
 
 def _stored(store: Store, config: EvalConfig) -> list[RunRecord]:
@@ -108,7 +111,7 @@ def main() -> None:
         print(f"{split:26s} {sum(r.correct for r in rs)}/{len(rs)} right")
     best: tuple[float, str, float] | None = None  # (mean accuracy, signal, threshold)
     tables = {}
-    for signal in SIGNALS:
+    for signal in CALL_SIGNALS:
         values = sorted(
             {
                 float(c)
@@ -125,7 +128,7 @@ def main() -> None:
         ]
         tables[signal] = table
         for t, counts in table:
-            mean = sum(counts[s] / len(by_slice[s]) for s in by_slice) / len(by_slice)
+            mean = _mean_accuracy(counts, by_slice)
             if best is None or mean > best[0] + 1e-12:
                 best = (mean, signal, t)
     assert best is not None
@@ -137,7 +140,7 @@ def main() -> None:
             if row == last:
                 continue  # only thresholds where a count moves
             last = row
-            mean = sum(counts[s] / len(by_slice[s]) for s in by_slice) / len(by_slice)
+            mean = _mean_accuracy(counts, by_slice)
             mark = "  <- chosen" if (signal, t) == best[1:] else ""
             print(f"{t:.4f} | " + " | ".join(map(str, row)) + f" | {mean:.3f}{mark}")
     print(f"\nchosen: {best[1]} >= {best[2]:.4f}, mean accuracy {best[0]:.3f} over the slices")

@@ -51,7 +51,7 @@ class TrainingSet:
     split_salt: str | None = None
     #: extra files written beside the export (file name -> text), e.g. a contamination report
     files: dict[str, str] = field(default_factory=dict)
-    #: facts for the caller (the labeller's counts, ...)
+    #: objects for the caller (a contamination report, ...)
     info: dict[str, Any] = field(default_factory=dict)
     #: how the examples were made, as plain data a recipe's manifest records (the labeller's
     #: counts, the generator's summary)

@@ -194,7 +194,6 @@ class AirlineTask(Task):
             examples=examples,
             pairs=extraction_pairs(problems, seed=options.seed) if options.pairs else [],
             notes=[f"labeller: {check.kept}/{check.generated} kept, {check.mismatch} mismatches"],
-            info={"labeller": check.model_dump()},
             provenance=check.model_dump(),
         )
 

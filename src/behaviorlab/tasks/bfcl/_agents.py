@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import json
 import math
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, Field
 
@@ -77,7 +77,7 @@ class FCOutput(BaseModel):
 
 
 CallSignal = Literal["call_confidence", "min_token_p", "grounded"]
-CALL_SIGNALS: tuple[str, ...] = ("call_confidence", "min_token_p", "grounded")
+CALL_SIGNALS: tuple[str, ...] = get_args(CallSignal)
 
 
 def call_signals(
