@@ -306,3 +306,16 @@ def test_fc_withholds_a_call_the_request_does_not_ground_and_fc_always_keeps_it(
     assert FCOutput.model_validate(r.output).withheld and task.score(sc, r).correct
     kept = task.agent("fc-always", ScriptedModel([call])).run(sc.input)
     assert FCOutput.model_validate(kept.output).calls and not task.score(sc, kept).correct
+
+
+def test_the_frozen_report_slices_are_unchanged_and_apart_from_the_dev_slices():
+    from behaviorlab.tasks.bfcl._task import REPORT_SHA256, REPORT_SLICES, report_digest
+
+    assert report_digest() == REPORT_SHA256
+    task = get_task("bfcl")
+    report = {sc.id for s in REPORT_SLICES for sc in task.scenarios(ScenarioOptions(split=s))}
+    assert len(report) == 60
+    dev = ["simple_python[:30]", "multiple[:30]", "parallel[:30]", "parallel_multiple[:30]"]
+    dev += ["irrelevance[:70]", "live_simple[:40]"]  # the first 10 and every dev slice
+    used = {sc.id for s in dev for sc in task.scenarios(ScenarioOptions(split=s))}
+    assert not report & used
