@@ -4,7 +4,13 @@
 the recipe names (its task makes them: counts, seed, mix), runs LoRA SFT with its settings,
 writes the adapter as a GGUF LoRA file for llama.cpp (``export_lora_gguf``) and a manifest beside
 it: the recipe and its hash, the data's hash, the training manifest (seeds, versions,
-hardware, losses) and the adapter's hash. ``--resume`` continues a killed run.
+hardware, losses) and the adapter's hash. ``--resume`` continues a killed run; a stage that
+finished is not run again.
+
+A recipe with a ``[dpo]`` table adds a preference stage: the task's preference pairs (drawn
+with the table's own count, seed and mix, so apart from the SFT requests), LoRA DPO over the
+SFT model (the reference is the SFT model), and the two adapters stacked into one
+(``stack_lora``: exact), which is what ships: llama.cpp applies one adapter.
 """
 
 from __future__ import annotations
@@ -17,7 +23,14 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from behaviorlab.train._trainer import LogFn, TrainResult, TrainSettings, train_sft
+from behaviorlab.train._trainer import (
+    MANIFEST,
+    LogFn,
+    TrainSettings,
+    read_manifest,
+    train_dpo,
+    train_sft,
+)
 
 RECIPE_MANIFEST = "recipe_manifest.json"
 
@@ -37,11 +50,19 @@ class RecipeData(BaseModel):
     weights: dict[str, int] = Field(default_factory=dict)
 
 
+class RecipeDPO(BaseModel):
+    """A preference stage after SFT: the task's pairs and the DPO settings."""
+
+    data: RecipeData
+    train: TrainSettings = Field(default_factory=lambda: TrainSettings(epochs=1.0))
+
+
 class Recipe(BaseModel):
     name: str
     base: str = "smollm2-135m"
     data: RecipeData
     train: TrainSettings = Field(default_factory=TrainSettings)
+    dpo: RecipeDPO | None = None
     #: where the GGUF adapter goes, relative to the recipe file (the package data path)
     adapter: str | None = None
 
@@ -56,11 +77,25 @@ def recipe_examples(recipe: Recipe) -> tuple[list[Any], dict[str, Any]]:
     """The recipe's training examples (its task's generated ones, through the task's
     ``TrainingExamples`` capability) and how the task says it made them
     (``TrainingSet.provenance``: the labeller's counts, the generator's summary)."""
+    made = _training_set(recipe.data, pairs=False)
+    return made.examples, made.provenance
+
+
+def recipe_pairs(recipe: Recipe) -> tuple[list[Any], dict[str, Any]]:
+    """The preference pairs of the recipe's ``[dpo]`` stage and how the task made them."""
+    if recipe.dpo is None:
+        raise ValueError(f"recipe {recipe.name!r} has no [dpo] stage")
+    made = _training_set(recipe.dpo.data, pairs=True)
+    if not made.pairs:
+        raise ValueError(f"task {recipe.dpo.data.task!r} made no preference pairs")
+    return made.pairs, made.provenance
+
+
+def _training_set(data: RecipeData, *, pairs: bool) -> Any:
     from behaviorlab.tasks import TrainingOptions
     from behaviorlab.train._task_data import task_training_set
 
-    data = recipe.data
-    made = task_training_set(
+    return task_training_set(
         data.task,
         "generated",
         TrainingOptions(
@@ -69,10 +104,9 @@ def recipe_examples(recipe: Recipe) -> tuple[list[Any], dict[str, Any]]:
             seed=data.seed,
             levels=tuple(data.levels),
             weights=data.weights,
-            pairs=False,
+            pairs=pairs,
         ),
     )
-    return made.examples, made.provenance
 
 
 def sha256_file(path: str | Path) -> str:
@@ -99,18 +133,43 @@ def run_recipe(
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     examples, check = recipe_examples(recipe)
-    settings = recipe.train.model_copy(
-        update={"resume": resume, **({"threads": threads} if threads else {})}
-    )
-    result: TrainResult = train_sft(recipe.base, examples, out / "adapter", settings, on_log=on_log)
+    extra: dict[str, Any] = {"labeller": check, "examples": len(examples)}
+
+    def stage(settings: TrainSettings) -> TrainSettings:
+        return settings.model_copy(
+            update={"resume": resume, **({"threads": threads} if threads else {})}
+        )
+
+    sft = _finished(out / "adapter") if resume else None
+    if sft is None:
+        result = train_sft(
+            recipe.base, examples, out / "adapter", stage(recipe.train), on_log=on_log
+        )
+        sft = json.loads(result.manifest.model_dump_json())
+    adapter_dir = out / "adapter"
+    if recipe.dpo is not None:
+        from behaviorlab.train._lora_stack import stack_lora
+
+        pairs, made = recipe_pairs(recipe)
+        extra["dpo"] = {"pairs_made": made, "pairs": len(pairs)}
+        dpo = _finished(out / "dpo") if resume else None
+        if dpo is None:
+            result = train_dpo(
+                out / "adapter", pairs, out / "dpo", stage(recipe.dpo.train), on_log=on_log
+            )
+            dpo = json.loads(result.manifest.model_dump_json())
+        extra["dpo"]["train_manifest"] = dpo
+        adapter_dir = stack_lora([out / "adapter", out / "dpo"], out / "stacked")
     return finish_recipe(
-        path,
-        out,
-        result.output_dir,
-        adapter_out=adapter_out,
-        train_manifest=json.loads(result.manifest.model_dump_json()),
-        extra={"labeller": check, "examples": len(examples)},
+        path, out, adapter_dir, adapter_out=adapter_out, train_manifest=sft, extra=extra
     )
+
+
+def _finished(run_dir: Path) -> dict[str, Any] | None:
+    """The training manifest of a stage that finished in ``run_dir`` (None: run it)."""
+    if not (run_dir / MANIFEST).is_file():
+        return None
+    return json.loads(read_manifest(run_dir).model_dump_json())
 
 
 def finish_recipe(

@@ -14,10 +14,18 @@ from behaviorlab.tasks.bfcl import load_category
 from behaviorlab.tasks.bfcl._agents import FunctionCallingAgent
 from behaviorlab.tasks.bfcl._apis import APIS
 from behaviorlab.tasks.bfcl._contamination import contamination_report, item_text
-from behaviorlab.tasks.bfcl._synth import KINDS, SynthExample, generate, verify
+from behaviorlab.tasks.bfcl._synth import (
+    KINDS,
+    REJECTIONS,
+    SynthExample,
+    generate,
+    is_wrong,
+    verify,
+)
 from behaviorlab.tasks.bfcl._trainingdata import (
     MAX_OVERLAP,
     example_text,
+    preference_pairs,
     prompt_messages,
     synth_training_set,
 )
@@ -195,3 +203,30 @@ def test_no_call_answers_are_text_the_grammar_allows():
     assert all("{" not in t and "<" not in t for t in NO_CALL_ANSWERS)
     assert tool_call_text("f", {"a": "<x>"}).count("<") == 2  # only the tags
     assert isinstance(ToolSpec, type)
+
+
+def test_preference_pairs_reject_what_bfcls_checker_rejects(examples):
+    sound = [e for e in examples[:200] if not verify(e)]
+    pairs = preference_pairs(sound, seed=3)
+    assert len(pairs) >= 0.8 * len(sound)
+    assert set(Counter(p.metadata["rejected"] for p in pairs)) == set(REJECTIONS)
+    by_id = {e.id: e for e in sound}
+    for p in pairs:
+        ex = by_id[p.scenario_id]
+        assert p.chosen == ex.completion() and not is_wrong(ex, p.chosen)
+        assert p.rejected != p.chosen and is_wrong(ex, p.rejected)
+        assert [m.model_dump(exclude_none=True) for m in p.prompt] == prompt_messages(ex)
+        if ex.kind == "irrelevance":  # a call of an offered function where none fits
+            assert p.metadata["rejected"] == "call_when_none_fits"
+            assert any(f'"name": "{t.name}"' in p.rejected for t in ex.tools)
+    # the same examples and seed, the same pairs; another seed, other wrong answers
+    assert preference_pairs(sound, seed=3) == pairs
+    assert [p.rejected for p in preference_pairs(sound, seed=4)] != [p.rejected for p in pairs]
+
+
+def test_asking_for_pairs_leaves_the_sft_examples_as_they_were():
+    plain = synth_training_set(12, seed=5, check_grammar=False)
+    both = synth_training_set(12, seed=5, check_grammar=False, pairs=True)
+    assert not plain.pairs and both.pairs
+    assert [e.model_dump() for e in both.examples] == [e.model_dump() for e in plain.examples]
+    assert sum(both.provenance["pairs"].values()) == len(both.pairs)

@@ -29,7 +29,7 @@ from behaviorlab.models import (
     tool_call_text,
     ungrounded_values,
 )
-from behaviorlab.tasks.bfcl._apis import APIS, Api, Param, listing
+from behaviorlab.tasks.bfcl._apis import APIS, Api, Param, apis_by_name, listing
 from behaviorlab.tasks.bfcl._checker import check
 from behaviorlab.tasks.bfcl._data import BFCLItem
 
@@ -81,12 +81,12 @@ class SynthExample(BaseModel):
     apis: dict[str, str] = Field(default_factory=dict)
     #: the API a no-call request was written for (never offered)
     asked: str | None = None
+    #: each offered function's parameter names: {offered name: {API parameter: offered name}}
+    params: dict[str, dict[str, str]] = Field(default_factory=dict)
 
     def completion(self) -> str:
         """What the model is trained to write (exactly what the tool-call grammar admits)."""
-        if not self.calls:
-            return self.text
-        return "\n".join(tool_call_text(n, a) for c in self.calls for n, a in c.items())
+        return _calls_text(self.calls) if self.calls else self.text
 
 
 class _Offer:
@@ -216,6 +216,7 @@ def make_example(
             masked=masked,
             apis={o.name: o.api.name for o in shown},
             asked=asked.name,
+            params={o.name: o.params for o in shown},
         )
     if kind in ("simple", "multiple", "parallel"):
         targets = [rng.choice(APIS)]
@@ -283,6 +284,7 @@ def make_example(
         possible_answer=possible,
         masked=masked,
         apis={o.name: o.api.name for o in all_offers},
+        params={o.name: o.params for o in all_offers},
     )
 
 
@@ -316,6 +318,24 @@ def to_bfcl_dialect(schema: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def bfcl_item(ex: SynthExample) -> BFCLItem:
+    """``ex`` as a BFCL item of the category its kind is checked under, for BFCL's checker."""
+    return BFCLItem(
+        id=ex.id,
+        category=CHECKER_CATEGORY[ex.kind],
+        messages=[{"role": "user", "content": ex.question}],
+        functions=[
+            {
+                "name": t.name,
+                "description": t.description,
+                "parameters": to_bfcl_dialect(t.parameters),
+            }
+            for t in ex.tools
+        ],
+        ground_truth=ex.possible_answer if ex.kind != "irrelevance" else None,
+    )
+
+
 def verify(ex: SynthExample, matcher: Any = None) -> list[str]:
     """Why ``ex`` is not a sound example (empty when it is)."""
     problems: list[str] = []
@@ -344,23 +364,9 @@ def verify(ex: SynthExample, matcher: Any = None) -> list[str]:
         missing = ungrounded_values(spec.parameters, args, ex.question)
         if missing:
             problems.append(f"{name}: {missing} not written in the request")
-    category = CHECKER_CATEGORY[ex.kind]
     if ex.kind == "simple" and len(ex.tools) != 1:
         problems.append("a simple example offers exactly one function")
-    item = BFCLItem(
-        id=ex.id,
-        category=category,
-        messages=[{"role": "user", "content": ex.question}],
-        functions=[
-            {
-                "name": t.name,
-                "description": t.description,
-                "parameters": to_bfcl_dialect(t.parameters),
-            }
-            for t in ex.tools
-        ],
-        ground_truth=ex.possible_answer if ex.kind != "irrelevance" else None,
-    )
+    item = bfcl_item(ex)
     parsed, error = parse_tool_calls(ex.completion(), set(specs))
     if error:
         problems.append(f"the completion does not parse: {error}")
@@ -376,3 +382,112 @@ def verify(ex: SynthExample, matcher: Any = None) -> list[str]:
         if not matcher.accepts(tool_calls_gbnf(ex.tools), ex.completion()):
             problems.append("the tool-call grammar does not admit the completion")
     return problems
+
+
+# ----------------------------------------------------------------------------- wrong answers
+
+#: the ways a decode goes wrong that a rejected answer shows, each as BFCL's small models do
+#: (a call where none fits, a call repeated or added, the wrong function, a call left out, a
+#: value the request never wrote, no call where one fits), with how often each is drawn
+#: among those that apply to an example
+REJECTIONS: dict[str, float] = {
+    "call_when_none_fits": 1.0,
+    "repeated_call": 0.15,
+    "extra_call": 0.2,
+    "wrong_function": 0.15,
+    "dropped_call": 0.15,
+    "unwritten_value": 0.15,
+    "no_call_when_one_fits": 0.1,
+}
+
+
+_NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?![\w.])")
+
+
+def _sampled_call(ex: SynthExample, name: str, rng: random.Random) -> dict[str, dict[str, Any]]:
+    """A schema-valid call of the offered function ``name`` with values drawn afresh (one
+    of its API's request clauses), under the names the example offers it with; most of the
+    time its numbers are the request's own where the request writes any (the slip a small
+    model makes: the request's figures copied into a function that does something else)."""
+    api = apis_by_name()[ex.apis[name]]
+    values = _sample(api, rng.choice(api.clauses), rng)
+    written = [float(x) for x in _NUMBER.findall(ex.question)]
+    if written and rng.random() < 0.7:
+        for k in values:
+            p = api.param(k)
+            whole = [int(x) for x in written if x.is_integer()]
+            if p.enum is None and p.type == "integer" and whole:
+                values[k] = rng.choice(whole)
+            elif p.enum is None and p.type == "number":
+                values[k] = rng.choice(written)
+    spec = next(t for t in ex.tools if t.name == name)
+    args = {ex.params[name][k]: v for k, v in values.items()}
+    return {name: canonical_arguments(spec.parameters, args)}
+
+
+def _unwritten(ex: SynthExample, rng: random.Random) -> list[dict[str, dict[str, Any]]] | None:
+    """The answer with one written value (not an enum choice or a flag) replaced by another
+    value of its parameter that the request does not write; None where none can be."""
+    spots = []
+    for i, call in enumerate(ex.calls):
+        ((name, args),) = call.items()
+        api = apis_by_name()[ex.apis[name]]
+        by_offered = {v: k for k, v in ex.params[name].items()}
+        for arg in args:
+            p = api.param(by_offered[arg])
+            if p.enum is None and p.type in ("string", "integer", "number"):
+                spots.append((i, name, arg, p))
+    rng.shuffle(spots)
+    for i, name, arg, p in spots:
+        for _ in range(20):
+            v = p.sample(rng)
+            if v != ex.calls[i][name][arg] and p.text(v) not in ex.question:
+                out = [dict(c) for c in ex.calls]
+                out[i] = {name: {**ex.calls[i][name], arg: v}}
+                return out
+    return None
+
+
+def rejected_answer(ex: SynthExample, rng: random.Random) -> tuple[str, str] | None:
+    """A plausible wrong answer to ``ex`` (its completion text) and which of ``REJECTIONS``
+    it shows; None where none applies. The caller checks it is wrong (:func:`is_wrong`)."""
+    if ex.kind == "irrelevance":
+        name = rng.choice([t.name for t in ex.tools])
+        return _calls_text([_sampled_call(ex, name, rng)]), "call_when_none_fits"
+    called = {n for c in ex.calls for n in c}
+    spare = [t.name for t in ex.tools if t.name not in called]
+    options: dict[str, Any] = {
+        "repeated_call": lambda: [*ex.calls, ex.calls[-1]],
+        "no_call_when_one_fits": lambda: None,
+        "unwritten_value": lambda: _unwritten(ex, rng),
+    }
+    if spare:
+        options["extra_call"] = lambda: [*ex.calls, _sampled_call(ex, rng.choice(spare), rng)]
+    if spare and len(ex.calls) == 1:
+        options["wrong_function"] = lambda: [_sampled_call(ex, rng.choice(spare), rng)]
+    if len(ex.calls) > 1:
+        options["dropped_call"] = lambda: _without(ex.calls, rng.randrange(len(ex.calls)))
+    kinds = list(options)
+    kind = rng.choices(kinds, weights=[REJECTIONS[k] for k in kinds])[0]
+    if kind == "no_call_when_one_fits":
+        return rng.choice(NO_CALL_ANSWERS), kind
+    calls = options[kind]()
+    if calls is None:
+        return None
+    return _calls_text(calls), kind
+
+
+def _without(calls: list[Any], i: int) -> list[Any]:
+    return calls[:i] + calls[i + 1 :]
+
+
+def _calls_text(calls: list[dict[str, dict[str, Any]]]) -> str:
+    return "\n".join(tool_call_text(n, a) for c in calls for n, a in c.items())
+
+
+def is_wrong(ex: SynthExample, answer: str) -> bool:
+    """Whether BFCL's checker rejects ``answer`` (a completion text) to ``ex``."""
+    parsed, error = parse_tool_calls(answer, {t.name for t in ex.tools})
+    if error:
+        return True
+    return not check(bfcl_item(ex), [{c.name: c.arguments} for c in parsed]).valid

@@ -92,6 +92,7 @@ class BFCLTask(Task):
             check_grammar=bool(extra.get("check_grammar", True)),
             max_overlap=float(extra.get("max_overlap", MAX_OVERLAP)),
             mix={k: float(v) for k, v in options.weights.items()} or None,
+            pairs=options.pairs,
         )
 
     def scenarios(self, options: ScenarioOptions) -> list[Scenario]:

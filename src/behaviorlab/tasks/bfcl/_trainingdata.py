@@ -13,11 +13,12 @@ tool-call grammar lets the model write them, or a plain sentence where no functi
 from __future__ import annotations
 
 import json
+import random
 from collections import Counter
 
 from pydantic import BaseModel, Field
 
-from behaviorlab.models import ChatMessage, GrammarMatcher, TrainingExample
+from behaviorlab.models import ChatMessage, GrammarMatcher, PreferencePair, TrainingExample
 from behaviorlab.tasks._capabilities import TrainingSet
 from behaviorlab.tasks.bfcl._agents import FCInput, fc_messages
 from behaviorlab.tasks.bfcl._contamination import (
@@ -25,7 +26,13 @@ from behaviorlab.tasks.bfcl._contamination import (
     contamination_report,
     tools_text,
 )
-from behaviorlab.tasks.bfcl._synth import SynthExample, generate, verify
+from behaviorlab.tasks.bfcl._synth import (
+    SynthExample,
+    generate,
+    is_wrong,
+    rejected_answer,
+    verify,
+)
 
 CONTAMINATION = "contamination.json"
 SUMMARY = "synth.json"
@@ -47,6 +54,8 @@ class SynthSummary(BaseModel):
     contamination_n: int = DEFAULT_N
     worst_examples_share: float = 0.0
     worst_items_share: float = 0.0
+    #: preference pairs made, by the kind of wrong answer rejected
+    pairs: dict[str, int] = Field(default_factory=dict)
 
 
 def prompt_messages(ex: SynthExample) -> list[dict[str, str]]:
@@ -70,6 +79,37 @@ def training_example(ex: SynthExample) -> TrainingExample:
     )
 
 
+def preference_pairs(examples: list[SynthExample], *, seed: int = 0) -> list[PreferencePair]:
+    """One DPO pair per example where a wrong answer can be drawn: the verified answer
+    chosen, a plausible wrong one (``rejected_answer``: a call where none fits, a repeated or
+    extra call, the wrong function, a dropped call, a value the request never wrote, no call)
+    rejected, kept only where BFCL's checker rejects it. The prompt is the fc agent's own."""
+    rng = random.Random(f"bfcl-pairs-{seed}")
+    out: list[PreferencePair] = []
+    for ex in examples:
+        drawn = rejected_answer(ex, rng)
+        if drawn is None or drawn[0] == ex.completion() or not is_wrong(ex, drawn[0]):
+            continue
+        rejected, why = drawn
+        out.append(
+            PreferencePair(
+                prompt=[ChatMessage.model_validate(m) for m in prompt_messages(ex)],
+                chosen=ex.completion(),
+                rejected=rejected,
+                input=ex.question,
+                chosen_score=1.0,
+                rejected_score=0.0,
+                source="bfcl-synth",
+                task="bfcl",
+                scenario_id=ex.id,
+                label=ex.kind,
+                signal="generated",
+                metadata={"rejected": why, "masked": ex.masked},
+            )
+        )
+    return out
+
+
 def example_text(ex: SynthExample) -> str:
     return ex.question + "\n" + tools_text(ex.tools)
 
@@ -81,10 +121,12 @@ def synth_training_set(
     check_grammar: bool = True,
     max_overlap: float = MAX_OVERLAP,
     mix: dict[str, float] | None = None,
+    pairs: bool = False,
 ) -> TrainingSet:
     """Generate ``n`` examples (kinds in the proportions of ``mix``, default ``DEFAULT_MIX``)
     and keep the verified ones, with the contamination report and the counts as files beside
-    the export; a dataset overlapping BFCL more than ``max_overlap`` is refused (ValueError)."""
+    the export; a dataset overlapping BFCL more than ``max_overlap`` is refused (ValueError).
+    With ``pairs``, DPO pairs of the same requests too (:func:`preference_pairs`)."""
     matcher = GrammarMatcher() if check_grammar else None
     examples = generate(n, seed=seed, mix=mix)
     kept: list[SynthExample] = []
@@ -107,6 +149,7 @@ def synth_training_set(
             f"the dataset overlaps BFCL: {worst:.2%} (limit {max_overlap:.2%}), "
             f"{identical} requests identical to BFCL questions; see the samples: {report.samples}"
         )
+    made_pairs = preference_pairs(kept, seed=seed) if pairs else []
     summary = SynthSummary(
         seed=seed,
         generated=len(examples),
@@ -118,9 +161,11 @@ def synth_training_set(
         contamination_n=report.n,
         worst_examples_share=report.worst_examples_share,
         worst_items_share=report.worst_items_share,
+        pairs=dict(Counter(str(p.metadata["rejected"]) for p in made_pairs)),
     )
     return TrainingSet(
         examples=[training_example(e) for e in kept],
+        pairs=made_pairs,
         sources=[f"bfcl-synth seed={seed} n={n}"],
         heldout_fraction=HELDOUT_FRACTION,
         split_salt=SPLIT_SALT,
