@@ -15,6 +15,9 @@ curve covers every answer; the shipped threshold is applied afterwards by ``cali
   still checks the constraints and retries);
 - model-free: no model, the first value the constraints allow (``constraints/first``).
 
+``--model`` puts a candidate (another adapter) in the shipped model's place, to choose
+between variants on the dev split.
+
 ``-n`` problems per level and set (the frozen dev/test splits are cut to their first ``n``
 per level; RuleArena to its first ``n``). The test set is for reporting once per model,
 never for choosing (tune on dev). Prints one row per (variant, set) and writes
@@ -48,6 +51,8 @@ def _eval(args: argparse.Namespace) -> None:
     rows_out = []
     for variant in args.variant:
         model_id, constrained = VARIANTS[variant]
+        if args.model and model_id == SHIPPED_L1_MODEL:
+            model_id = args.model  # a candidate adapter in the shipped one's place
         kwargs = {"n_threads": args.threads} if model_id.startswith("llamacpp/") else {}
         model = get_model(model_id, config=GenerationConfig(max_tokens=args.max_tokens), **kwargs)
         for name in args.set:
@@ -140,6 +145,11 @@ def main() -> None:
     e.add_argument("--rulearena", default="../shared/data/rulearena")
     e.add_argument("--threads", type=int, default=2)
     e.add_argument("--max-tokens", type=int, default=400)
+    e.add_argument(
+        "--model",
+        help="a candidate in the shipped model's place (shipped and unconstrained variants), "
+        "e.g. llamacpp/smollm2-135m+path/to/adapter.gguf",
+    )
     e.add_argument("--db", default=".behaviorlab/bench/airline_l1/store.db")
     c = sub.add_parser("calibrate")
     c.add_argument("--eval", required=True)

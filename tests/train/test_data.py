@@ -133,6 +133,35 @@ def test_generated_examples_use_the_l1_prompt_and_the_labelled_target():
     assert len(pairs) == 6 and all(pr.chosen != pr.rejected for pr in pairs)
 
 
+def test_dpo_pairs_reject_the_slips_the_l1_model_makes():
+    from behaviorlab.tasks.airline._extraction import AirlineExtraction, CheckedBag
+    from behaviorlab.tasks.airline._training import CORRUPTIONS
+
+    problems = airline_problems(60, seed=21, levels=(1, 2))
+    pairs = extraction_pairs(problems, seed=2)
+    assert len(pairs) >= 55
+    slips = Counter(str(p.metadata["rejected"]) for p in pairs)
+    assert set(slips) <= set(CORRUPTIONS) and {"repeat_bag", "carry_on", "drop_bag"} <= set(slips)
+    by_text = {p.prompt: p for p in problems}
+    for pair in pairs:
+        chosen = AirlineExtraction.model_validate_json(pair.chosen)
+        rejected = AirlineExtraction.model_validate_json(pair.rejected)
+        assert rejected != chosen
+        slip = pair.metadata["rejected"]
+        if slip == "repeat_bag":
+            assert len(rejected.checked_bags) == len(chosen.checked_bags) + 1
+            assert len(set(rejected.checked_bags)) < len(rejected.checked_bags)
+        if slip == "carry_on":  # the text's own carry-on, listed as a checked bag
+            info = by_text[pair.input].info
+            assert info is not None
+            (length, width, height), weight = info.carry_on.size, info.carry_on.weight
+            carry = CheckedBag(length=length, width=width, height=height, weight=weight)
+            assert carry in rejected.checked_bags
+            assert len(rejected.checked_bags) == len(chosen.checked_bags) + 1
+        if slip == "drop_bag":
+            assert len(rejected.checked_bags) == len(chosen.checked_bags) - 1
+
+
 def test_generated_training_problems_never_use_a_heldout_phrasing():
     problems = airline_problems(80, seed=3, levels=(1,), weights={"rulearena": 6})
     used = Counter(p.template for p in problems)

@@ -218,46 +218,70 @@ def retry_examples(
     return out
 
 
-def corrupt_extraction(target: AirlineExtraction, rng: random.Random) -> AirlineExtraction:
-    """A plausible wrong extraction: the mistakes small models make (the carry-on counted as a
-    checked bag, a bag dropped, a digit or the class or a city wrong)."""
+#: the wrong extractions a DPO pair rejects, with how often each is drawn: the slips the
+#: shipped adapter makes on the dev families (a bag listed twice, most often the last; the
+#: carry-on copied as a checked bag; a bag dropped; a figure copied from another bag), then
+#: the rarer ones (a digit, the class, the cities swapped, the price)
+CORRUPTIONS: dict[str, float] = {
+    "repeat_bag": 0.25,
+    "carry_on": 0.2,
+    "drop_bag": 0.15,
+    "borrowed_figure": 0.15,
+    "digit": 0.1,
+    "class": 0.05,
+    "swap_cities": 0.05,
+    "price": 0.05,
+}
+_CLASSES = ("Basic Economy", "Main Cabin", "Main Plus", "Premium Economy", "Business", "First")
+
+
+def corrupt_extraction(
+    target: AirlineExtraction, rng: random.Random, *, carry_on: CheckedBag | None = None
+) -> AirlineExtraction:
+    """A plausible wrong extraction, drawn by ``CORRUPTIONS`` (``carry_on``: the text's own
+    carry-on, which the "carry_on" slip lists as a checked bag; a made-up one without it)."""
+    return _corruption(target, rng, carry_on)[0]
+
+
+def _corruption(
+    target: AirlineExtraction, rng: random.Random, carry_on: CheckedBag | None
+) -> tuple[AirlineExtraction, str]:
+    """A wrong extraction and the slip it shows (one that applies: a list of one bag cannot
+    borrow a figure from another, so it gets a wrong digit)."""
     bags = list(target.checked_bags)
-    kind = rng.choice(["carry_on", "drop_bag", "digit", "class", "swap_cities", "price"])
-    if kind == "carry_on":
-        bags.insert(0, CheckedBag(length=22, width=14, height=9, weight=rng.randint(8, 15)))
-    elif kind == "drop_bag" and len(bags) > 1:
-        bags.pop(rng.randrange(len(bags)))
-    elif kind == "digit" and bags:
+    kind = rng.choices(list(CORRUPTIONS), weights=list(CORRUPTIONS.values()))[0]
+    if kind in ("repeat_bag", "drop_bag", "borrowed_figure", "digit") and not bags:
+        kind = "price"
+    if kind == "borrowed_figure" and len(bags) < 2:
+        kind = "digit"
+    if kind == "repeat_bag":
+        i = len(bags) - 1 if rng.random() < 0.6 else rng.randrange(len(bags))
+        bags.insert(i + 1, bags[i])
+    elif kind == "carry_on":
+        bag = carry_on or CheckedBag(length=22, width=14, height=9, weight=rng.randint(8, 15))
+        bags.insert(0 if rng.random() < 0.7 else len(bags), bag)
+    elif kind == "drop_bag":
+        bags.pop(len(bags) - 1 if rng.random() < 0.5 else rng.randrange(len(bags)))
+    elif kind == "borrowed_figure":
+        i, j = rng.sample(range(len(bags)), 2)
+        field = rng.choice(["length", "width", "height", "weight"])
+        bags[i] = bags[i].model_copy(update={field: getattr(bags[j], field)})
+    elif kind == "digit":
         i = rng.randrange(len(bags))
-        b = bags[i]
-        bags[i] = b.model_copy(
-            update={
-                "weight": b.weight + rng.choice([-10, -1, 1, 10]) if b.weight > 10 else b.weight + 5
-            }
+        w = bags[i].weight
+        bags[i] = bags[i].model_copy(
+            update={"weight": w + rng.choice([-10, -1, 1, 10]) if w > 10 else w + 5}
         )
     elif kind == "class":
-        classes = [
-            "Basic Economy",
-            "Main Cabin",
-            "Main Plus",
-            "Premium Economy",
-            "Business",
-            "First",
-        ]
-        return target.model_copy(
-            update={
-                "customer_class": rng.choice([c for c in classes if c != target.customer_class])
-            }
-        )
+        others = [c for c in _CLASSES if c != target.customer_class]
+        return target.model_copy(update={"customer_class": rng.choice(others)}), kind
     elif kind == "swap_cities":
-        return target.model_copy(
-            update={"origin_city": target.destination_city, "destination_city": target.origin_city}
-        )
+        swapped = {"origin_city": target.destination_city, "destination_city": target.origin_city}
+        return target.model_copy(update=swapped), kind
     else:
-        return target.model_copy(
-            update={"ticket_price": target.ticket_price + rng.choice([-100, 10, 100])}
-        )
-    return target.model_copy(update={"checked_bags": bags})
+        price = target.ticket_price + rng.choice([-100, 10, 100])
+        return target.model_copy(update={"ticket_price": price}), "price"
+    return target.model_copy(update={"checked_bags": bags}), kind
 
 
 def extraction_pairs(problems: Sequence[AirlineProblem], *, seed: int = 0) -> list[PreferencePair]:
@@ -270,7 +294,11 @@ def extraction_pairs(problems: Sequence[AirlineProblem], *, seed: int = 0) -> li
         except ExtractionError:
             continue
         target = AirlineExtraction.model_validate_json(ex.completion[0].content)
-        wrong = corrupt_extraction(target, rng)
+        carry_on = None
+        if p.info is not None:
+            (length, width, height), weight = p.info.carry_on.size, p.info.carry_on.weight
+            carry_on = CheckedBag(length=length, width=width, height=height, weight=weight)
+        wrong, why = _corruption(target, rng, carry_on)
         if wrong == target:
             continue
         pairs.append(
@@ -286,6 +314,7 @@ def extraction_pairs(problems: Sequence[AirlineProblem], *, seed: int = 0) -> li
                 scenario_id=p.id,
                 label=ex.label,
                 signal="generated",
+                metadata={"rejected": why},
             )
         )
     return pairs
