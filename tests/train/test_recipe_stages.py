@@ -101,3 +101,22 @@ def test_a_recipe_with_a_dpo_stage_ships_one_stacked_adapter(tiny_model, tmp_pat
     again = run_recipe(recipe, out, adapter_out=tmp_path / "fc.gguf", resume=True)
     assert (out / "dpo" / "adapter_model.safetensors").stat().st_mtime_ns == dpo_weights
     assert again["adapter_sha256"] == manifest["adapter_sha256"]
+
+
+def test_train_stack_on_the_command_line_writes_the_llama_cpp_file(tiny_model, tmp_path):
+    import gguf
+    from typer.testing import CliRunner
+
+    from behaviorlab.cli import app
+
+    _random_lora(tiny_model, tmp_path / "a", rank=4, alpha=8, seed=0)
+    _random_lora(tiny_model, tmp_path / "b", rank=2, alpha=4, seed=1)
+    args = ["train", "stack", str(tmp_path / "a"), str(tmp_path / "b"), "-o", str(tmp_path / "s")]
+    res = CliRunner().invoke(app, [*args, "--gguf", str(tmp_path / "s.gguf")])
+    assert res.exit_code == 0, res.output
+    reader = gguf.GGUFReader(str(tmp_path / "s.gguf"))
+    # lora_a is rank x in (GGUF lists the dimensions innermost first): rank 4 + 2
+    ranks = {int(t.shape[-1]) for t in reader.tensors if t.name.endswith(".lora_a")}
+    assert ranks == {6}
+    res = CliRunner().invoke(app, ["train", "stack", str(tmp_path / "a"), str(tmp_path), "-o", "x"])
+    assert res.exit_code != 0 and "adapter_config.json" in res.output

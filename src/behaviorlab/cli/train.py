@@ -421,6 +421,33 @@ def _report(result: TrainResult, as_json: bool) -> None:
     err.print(f"adapter: [bold]{result.output_dir}[/]  serve with --model {result.model_id}")
 
 
+@app.command("stack")
+def stack_cmd(
+    adapters: list[Path] = typer.Argument(
+        ..., help="Adapter folders in training order: the SFT one, then the DPO one over it"
+    ),
+    out: Path = typer.Option(..., "--out", "-o", help="Folder for the stacked adapter"),
+    gguf: Path | None = typer.Option(
+        None, "--gguf", help="Also write it as a GGUF LoRA adapter for llama.cpp"
+    ),
+) -> None:
+    """Stack LoRA adapters trained one over another (DPO after SFT) into one adapter over
+    the first one's base: exact, and one file for llama.cpp, which applies one adapter."""
+    from behaviorlab.train import export_lora_gguf, stack_lora
+
+    for a in adapters:
+        if not (a / "adapter_config.json").is_file():
+            fail(f"not a LoRA adapter folder (no adapter_config.json): {a}")
+    try:
+        stacked = stack_lora(adapters, out)
+    except ValueError as e:
+        fail(str(e))
+    err.print(f"stacked adapter: [bold]{stacked}[/]")
+    if gguf is not None:
+        g = export_lora_gguf(stacked, gguf)
+        err.print(f"GGUF LoRA adapter: [bold]{g}[/]  (--model llamacpp/<base>+{g.resolve()})")
+
+
 @app.command("merge")
 def merge_cmd(
     adapter: Path = typer.Argument(..., help="Adapter folder from train sft/dpo"),

@@ -25,6 +25,7 @@ from behaviorlab.train._hygiene import (
     split_of,
 )
 from behaviorlab.train._lora_gguf import export_lora_gguf
+from behaviorlab.train._lora_stack import stack_lora
 from behaviorlab.train._manifest import DataInfo, Environment, TrainManifest, environment
 from behaviorlab.train._promote import (
     PromotionResult,
@@ -103,6 +104,7 @@ __all__ = [
     "render_messages",
     "run_recipe",
     "split_of",
+    "stack_lora",
     "step_examples",
     "task_training_set",
     "tokenize_example",
