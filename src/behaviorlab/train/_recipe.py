@@ -48,6 +48,8 @@ class RecipeData(BaseModel):
     seed: int = 1000
     #: families drawn more often than the others, e.g. {"rulearena" = 3}
     weights: dict[str, int] = Field(default_factory=dict)
+    #: the task's own options (``TrainingOptions.extra``), e.g. {"contrastive" = true}
+    extra: dict[str, Any] = Field(default_factory=dict)
 
 
 class RecipeDPO(BaseModel):
@@ -105,6 +107,7 @@ def _training_set(data: RecipeData, *, pairs: bool) -> Any:
             levels=tuple(data.levels),
             weights=data.weights,
             pairs=pairs,
+            extra=data.extra,
         ),
     )
 

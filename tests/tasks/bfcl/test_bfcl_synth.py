@@ -230,3 +230,29 @@ def test_asking_for_pairs_leaves_the_sft_examples_as_they_were():
     assert not plain.pairs and both.pairs
     assert [e.model_dump() for e in both.examples] == [e.model_dump() for e in plain.examples]
     assert sum(both.provenance["pairs"].values()) == len(both.pairs)
+
+
+def test_contrastive_pairs_offer_the_same_functions_with_and_without_a_request_they_serve(
+    examples,
+):
+    calling = [e for e in examples[:60] if e.calls and not verify(e)]
+    pairs = preference_pairs(calling, seed=1, contrastive=True)
+    by_id = {p.scenario_id: p for p in pairs}
+    twins = 0
+    for ex in calling:
+        call = by_id[ex.id]  # its call chosen over no call
+        assert (
+            call.chosen == ex.completion() and call.metadata["rejected"] == "no_call_when_one_fits"
+        )
+        twin = by_id.get(f"{ex.id}-twin")
+        if twin is None:
+            continue
+        twins += 1
+        # the same prompt but for the request: the system message lists the same functions
+        assert twin.prompt[0] == call.prompt[0] and twin.input != ex.question
+        assert "<tool_call>" not in twin.chosen and "<tool_call>" in twin.rejected
+        assert twin.metadata["rejected"] == "call_when_none_fits"
+    assert twins >= 0.9 * len(calling)
+    # as many pairs ask for a call as ask for none: calling less everywhere gains nothing
+    kinds = Counter(p.metadata["rejected"] for p in pairs)
+    assert abs(kinds["no_call_when_one_fits"] - kinds["call_when_none_fits"]) <= 0.1 * len(calling)

@@ -384,6 +384,29 @@ def verify(ex: SynthExample, matcher: Any = None) -> list[str]:
     return problems
 
 
+def no_call_twin(ex: SynthExample, rng: random.Random) -> SynthExample:
+    """The same functions offered (same names, same order) with a request none of them
+    serves: an API that is not offered, of an offered one's domain half the time. With
+    ``ex`` it makes a contrast in which only the request decides whether to call."""
+    offered = set(ex.apis.values())
+    domains = {apis_by_name()[a].domain for a in offered}
+    near = [a for a in APIS if a.name not in offered and a.domain in domains]
+    pool = near if near and rng.random() < 0.5 else [a for a in APIS if a.name not in offered]
+    asked = rng.choice(pool)
+    clause = rng.choice(asked.clauses)
+    return SynthExample(
+        id=f"{ex.id}-twin",
+        kind="irrelevance",
+        question=_sentence(_render(asked, clause, _sample(asked, clause, rng)), rng),
+        tools=ex.tools,
+        text=rng.choice(NO_CALL_ANSWERS),
+        masked=ex.masked,
+        apis=ex.apis,
+        asked=asked.name,
+        params=ex.params,
+    )
+
+
 # ----------------------------------------------------------------------------- wrong answers
 
 #: the ways a decode goes wrong that a rejected answer shows, each as BFCL's small models do

@@ -81,7 +81,8 @@ class BFCLTask(Task):
     def training_examples(self, options: TrainingOptions) -> TrainingSet:
         """``options.n`` synthetic requests for the fc agent, verified, with a contamination
         report (``-T check_grammar=false`` skips llama.cpp's grammar check,
-        ``-T max_overlap=0.02`` moves the contamination limit). ``options.weights`` (a
+        ``-T max_overlap=0.02`` moves the contamination limit, ``-T contrastive=true`` makes
+        the DPO pairs contrastive). ``options.weights`` (a
         recipe's ``[data] weights``) replaces the mix of kinds: relative weights by kind."""
         from behaviorlab.tasks.bfcl._trainingdata import MAX_OVERLAP, synth_training_set
 
@@ -93,6 +94,7 @@ class BFCLTask(Task):
             max_overlap=float(extra.get("max_overlap", MAX_OVERLAP)),
             mix={k: float(v) for k, v in options.weights.items()} or None,
             pairs=options.pairs,
+            contrastive=bool(extra.get("contrastive", False)),
         )
 
     def scenarios(self, options: ScenarioOptions) -> list[Scenario]:

@@ -27,9 +27,11 @@ from behaviorlab.tasks.bfcl._contamination import (
     tools_text,
 )
 from behaviorlab.tasks.bfcl._synth import (
+    NO_CALL_ANSWERS,
     SynthExample,
     generate,
     is_wrong,
+    no_call_twin,
     rejected_answer,
     verify,
 )
@@ -79,17 +81,24 @@ def training_example(ex: SynthExample) -> TrainingExample:
     )
 
 
-def preference_pairs(examples: list[SynthExample], *, seed: int = 0) -> list[PreferencePair]:
-    """One DPO pair per example where a wrong answer can be drawn: the verified answer
-    chosen, a plausible wrong one (``rejected_answer``: a call where none fits, a repeated or
-    extra call, the wrong function, a dropped call, a value the request never wrote, no call)
-    rejected, kept only where BFCL's checker rejects it. The prompt is the fc agent's own."""
+def preference_pairs(
+    examples: list[SynthExample], *, seed: int = 0, contrastive: bool = False
+) -> list[PreferencePair]:
+    """DPO pairs, the verified answer chosen and a plausible wrong one rejected, kept only
+    where BFCL's checker rejects it; the prompt is the fc agent's own.
+
+    By default one pair per example (``rejected_answer``: a call where none fits, a repeated
+    or extra call, the wrong function, a dropped call, a value the request never wrote, no
+    call). With ``contrastive`` each example that calls makes two pairs over the same offered
+    functions: its call against no call, and, for its no-call twin (``no_call_twin``: a
+    request none of them serves), no call against a call of one of them; so only the request
+    decides, and a model cannot gain by calling less (or more) everywhere."""
     rng = random.Random(f"bfcl-pairs-{seed}")
     out: list[PreferencePair] = []
-    for ex in examples:
-        drawn = rejected_answer(ex, rng)
+
+    def add(ex: SynthExample, drawn: tuple[str, str] | None) -> None:
         if drawn is None or drawn[0] == ex.completion() or not is_wrong(ex, drawn[0]):
-            continue
+            return
         rejected, why = drawn
         out.append(
             PreferencePair(
@@ -107,6 +116,15 @@ def preference_pairs(examples: list[SynthExample], *, seed: int = 0) -> list[Pre
                 metadata={"rejected": why, "masked": ex.masked},
             )
         )
+
+    for ex in examples:
+        if not contrastive or not ex.calls:
+            add(ex, rejected_answer(ex, rng))
+            continue
+        add(ex, (rng.choice(NO_CALL_ANSWERS), "no_call_when_one_fits"))
+        twin = no_call_twin(ex, rng)
+        if not verify(twin):
+            add(twin, rejected_answer(twin, rng))
     return out
 
 
@@ -122,11 +140,13 @@ def synth_training_set(
     max_overlap: float = MAX_OVERLAP,
     mix: dict[str, float] | None = None,
     pairs: bool = False,
+    contrastive: bool = False,
 ) -> TrainingSet:
     """Generate ``n`` examples (kinds in the proportions of ``mix``, default ``DEFAULT_MIX``)
     and keep the verified ones, with the contamination report and the counts as files beside
     the export; a dataset overlapping BFCL more than ``max_overlap`` is refused (ValueError).
-    With ``pairs``, DPO pairs of the same requests too (:func:`preference_pairs`)."""
+    With ``pairs``, DPO pairs of the same requests too (:func:`preference_pairs`; its
+    ``contrastive`` form adds requests, so the contamination check covers the pairs' too)."""
     matcher = GrammarMatcher() if check_grammar else None
     examples = generate(n, seed=seed, mix=mix)
     kept: list[SynthExample] = []
@@ -141,7 +161,11 @@ def synth_training_set(
     finally:
         if matcher is not None:
             matcher.close()
-    report = contamination_report([example_text(e) for e in kept], [e.question for e in kept])
+    made_pairs = preference_pairs(kept, seed=seed, contrastive=contrastive) if pairs else []
+    asked = {p.input for p in made_pairs if p.input} - {e.question for e in kept}
+    report = contamination_report(
+        [example_text(e) for e in kept] + sorted(asked), [e.question for e in kept] + sorted(asked)
+    )
     worst = max(report.worst_examples_share, report.worst_items_share)
     identical = sum(c.identical_questions for c in report.categories)
     if worst > max_overlap or identical:
@@ -149,7 +173,6 @@ def synth_training_set(
             f"the dataset overlaps BFCL: {worst:.2%} (limit {max_overlap:.2%}), "
             f"{identical} requests identical to BFCL questions; see the samples: {report.samples}"
         )
-    made_pairs = preference_pairs(kept, seed=seed) if pairs else []
     summary = SynthSummary(
         seed=seed,
         generated=len(examples),
