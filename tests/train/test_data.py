@@ -162,6 +162,14 @@ def test_dpo_pairs_reject_the_slips_the_l1_model_makes():
             assert len(rejected.checked_bags) == len(chosen.checked_bags) - 1
 
 
+def test_the_slips_a_dpo_pair_rejects_can_be_weighed():
+    problems = airline_problems(12, seed=22, levels=(2,))
+    pairs = extraction_pairs(problems, seed=3, corruptions={"drop_bag": 1.0})
+    assert pairs and {p.metadata["rejected"] for p in pairs} == {"drop_bag"}
+    with pytest.raises(ValueError, match="unknown corruptions"):
+        extraction_pairs(problems, corruptions={"drop_everything": 1.0})
+
+
 def test_generated_training_problems_never_use_a_heldout_phrasing():
     problems = airline_problems(80, seed=3, levels=(1,), weights={"rulearena": 6})
     used = Counter(p.template for p in problems)

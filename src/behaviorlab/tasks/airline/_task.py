@@ -179,7 +179,8 @@ class AirlineTask(Task):
 
     def training_examples(self, options: TrainingOptions) -> TrainingSet:
         """The L1 extraction ptool's prompts with labelled targets, and DPO pairs (the target
-        against a plausible wrong extraction), from generated training-family problems."""
+        against a plausible wrong extraction; ``-T corruptions='{"drop_bag": 1, ...}'`` weighs
+        the slips), from generated training-family problems."""
         from behaviorlab.tasks.airline._training import (
             airline_problems,
             extraction_examples,
@@ -192,7 +193,13 @@ class AirlineTask(Task):
         examples, check = extraction_examples(problems)
         return TrainingSet(
             examples=examples,
-            pairs=extraction_pairs(problems, seed=options.seed) if options.pairs else [],
+            pairs=(
+                extraction_pairs(
+                    problems, seed=options.seed, corruptions=options.extra.get("corruptions")
+                )
+                if options.pairs
+                else []
+            ),
             notes=[f"labeller: {check.kept}/{check.generated} kept, {check.mismatch} mismatches"],
             provenance=check.model_dump(),
         )

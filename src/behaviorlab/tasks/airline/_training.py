@@ -244,12 +244,16 @@ def corrupt_extraction(
 
 
 def _corruption(
-    target: AirlineExtraction, rng: random.Random, carry_on: CheckedBag | None
+    target: AirlineExtraction,
+    rng: random.Random,
+    carry_on: CheckedBag | None,
+    weights: Mapping[str, float] | None = None,
 ) -> tuple[AirlineExtraction, str]:
     """A wrong extraction and the slip it shows (one that applies: a list of one bag cannot
     borrow a figure from another, so it gets a wrong digit)."""
     bags = list(target.checked_bags)
-    kind = rng.choices(list(CORRUPTIONS), weights=list(CORRUPTIONS.values()))[0]
+    drawn = weights or CORRUPTIONS
+    kind = rng.choices(list(drawn), weights=list(drawn.values()))[0]
     if kind in ("repeat_bag", "drop_bag", "borrowed_figure", "digit") and not bags:
         kind = "price"
     if kind == "borrowed_figure" and len(bags) < 2:
@@ -284,8 +288,18 @@ def _corruption(
     return target.model_copy(update={"checked_bags": bags}), kind
 
 
-def extraction_pairs(problems: Sequence[AirlineProblem], *, seed: int = 0) -> list[PreferencePair]:
-    """DPO pairs without any stored run: the labelled target against a corrupted one."""
+def extraction_pairs(
+    problems: Sequence[AirlineProblem],
+    *,
+    seed: int = 0,
+    corruptions: Mapping[str, float] | None = None,
+) -> list[PreferencePair]:
+    """DPO pairs without any stored run: the labelled target against a corrupted one
+    (slips drawn by ``corruptions``, relative weights over ``CORRUPTIONS``' names; default
+    ``CORRUPTIONS``)."""
+    unknown = set(corruptions or {}) - set(CORRUPTIONS)
+    if unknown:
+        raise ValueError(f"unknown corruptions {sorted(unknown)}; known: {', '.join(CORRUPTIONS)}")
     rng = random.Random(seed)
     pairs: list[PreferencePair] = []
     for p in problems:
@@ -298,7 +312,7 @@ def extraction_pairs(problems: Sequence[AirlineProblem], *, seed: int = 0) -> li
         if p.info is not None:
             (length, width, height), weight = p.info.carry_on.size, p.info.carry_on.weight
             carry_on = CheckedBag(length=length, width=width, height=height, weight=weight)
-        wrong, why = _corruption(target, rng, carry_on)
+        wrong, why = _corruption(target, rng, carry_on, corruptions)
         if wrong == target:
             continue
         pairs.append(
