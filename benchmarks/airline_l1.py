@@ -3,7 +3,8 @@
     python benchmarks/airline_l1.py eval --set rulearena --set dev --set test -n 4 \\
         --variant shipped --variant untuned --variant unconstrained --variant model-free \\
         [--rulearena ../shared/data/rulearena] [--db .behaviorlab/bench/airline_l1.db]
-    python benchmarks/airline_l1.py calibrate --eval <dev eval id> [--max-risk 0.01]
+    python benchmarks/airline_l1.py calibrate --eval <dev eval id> [--eval <dev-more eval id>] \\
+        [--max-risk 0.01]
     python benchmarks/airline_l1.py calibrate --eval <test eval id> --threshold <from dev>
 
 Variants (all answer without a confidence threshold, ``l1-always``, so the risk-coverage
@@ -19,7 +20,8 @@ curve covers every answer; the shipped threshold is applied afterwards by ``cali
 between variants on the dev split.
 
 ``-n`` problems per level and set (the frozen dev/test splits are cut to their first ``n``
-per level; RuleArena to its first ``n``). The test set is for reporting once per model,
+per level; RuleArena to its first ``n``; ``dev-more`` draws ``n`` per level afresh from the
+dev families, for a calibration that needs more than the frozen 66). The test set is for reporting once per model,
 never for choosing (tune on dev). Prints one row per (variant, set) and writes
 ``results.json`` beside the store.
 """
@@ -43,7 +45,12 @@ VARIANTS = {
     "unconstrained": (SHIPPED_L1_MODEL, False),
     "model-free": ("constraints/first", True),
 }
-SOURCES = {"rulearena": "rulearena", "dev": "families-dev", "test": "families-test"}
+SOURCES = {
+    "rulearena": "rulearena",
+    "dev": "families-dev",
+    "dev-more": "families-dev-more",
+    "test": "families-test",
+}
 
 
 def _eval(args: argparse.Namespace) -> None:
@@ -100,7 +107,7 @@ def _eval(args: argparse.Namespace) -> None:
 
 def _calibrate(args: argparse.Namespace) -> None:
     store = Store(f"sqlite:///{args.db}")
-    rows = load_results(store, args.eval)
+    rows = [r for eval_id in args.eval for r in load_results(store, eval_id)]
     rc = compute_metrics(rows).risk_coverage
     ranked = sorted(
         (
@@ -152,7 +159,9 @@ def main() -> None:
     )
     e.add_argument("--db", default=".behaviorlab/bench/airline_l1/store.db")
     c = sub.add_parser("calibrate")
-    c.add_argument("--eval", required=True)
+    c.add_argument(
+        "--eval", action="append", required=True, help="an eval id; repeat to pool several"
+    )
     c.add_argument("--max-risk", type=float, default=0.01)
     c.add_argument("--threshold", type=float, help="apply this threshold instead of choosing one")
     c.add_argument("--db", default=".behaviorlab/bench/airline_l1/store.db")

@@ -221,3 +221,24 @@ def test_a_types_decoding_schema_reaches_the_decoder_and_not_the_retry_prompt():
     assert [s["properties"]["price"] for s in m.schemas] == [{"enum": [9, 10]}] * 2
     # the unconstrained model's retry spells out the type's own schema, not the decoder's
     assert '"enum"' not in m.calls[1][-1].content and '"integer"' in m.calls[1][-1].content
+
+
+def test_value_token_logprobs_reads_the_values_and_leaves_keys_and_punctuation_out() -> None:
+    from behaviorlab.models import value_token_logprobs
+
+    pieces = ['{"', "city", '":"', "Rio", " de", " Jan", 'eiro","', "n", '":', "4", "9", ',"']
+    pieces += ["tags", '":["', "a", '",', "true", '],"', "x", '":', "null", "}"]
+    c = Completion(
+        text="".join(pieces),
+        token_texts=pieces[:-1],  # the last token is never scored
+        token_logprobs=[-float(i) for i in range(1, len(pieces))],
+    )
+    values = value_token_logprobs(c)
+    by_piece = dict(zip(pieces, c.token_logprobs or [], strict=False))
+    assert values == [by_piece[p] for p in ("Rio", " de", " Jan", 'eiro","', "4", "9")] + [
+        by_piece[p] for p in ("a", "true", "null")
+    ]
+    # a key's token is never a value's, however unlikely the model found it
+    assert by_piece["city"] not in values and by_piece["n"] not in values
+    # a provider that reports no token texts gives none
+    assert value_token_logprobs(Completion(text="{}", token_logprobs=[-1.0])) is None

@@ -36,6 +36,7 @@ from behaviorlab.models._structured import (
     json_schema_for,
     parse_json_output,
     retry_feedback,
+    value_token_logprobs,
 )
 from behaviorlab.models._toolcalls import (
     GrammarMatcher,
@@ -108,5 +109,6 @@ __all__ = [
     "tool_calls_gbnf",
     "tools_system_prompt",
     "ungrounded_values",
+    "value_token_logprobs",
     "violation",
 ]

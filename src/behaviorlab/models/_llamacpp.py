@@ -171,6 +171,9 @@ class LlamaCppModel(Model):
             finish_reason=choice.get("finish_reason") or "stop",
             response_id=r.get("id") or uuid.uuid4().hex,
             token_logprobs=recorder.logprobs,
+            token_texts=[
+                llm.detokenize([t]).decode("utf-8", errors="replace") for t in recorder.tokens
+            ],
         )
 
     def close(self) -> None:
@@ -190,13 +193,16 @@ class _TokenLogprobs:
 
     def __init__(self) -> None:
         self.logprobs: list[float] = []
+        self.tokens: list[int] = []
         self._last: Any = None
 
     def __call__(self, input_ids: Any, scores: Any) -> Any:
         import numpy as np
 
         if self._last is not None:
-            self.logprobs.append(float(self._last[int(input_ids[-1])]))
+            token = int(input_ids[-1])
+            self.tokens.append(token)
+            self.logprobs.append(float(self._last[token]))
         top = float(np.max(scores))
         self._last = scores - (top + float(np.log(np.sum(np.exp(scores - top)))))
         return scores

@@ -148,3 +148,60 @@ def _inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
 
 def is_pydantic(t: Any) -> bool:
     return isinstance(t, type) and issubclass(t, BaseModel)
+
+
+def value_token_logprobs(completion: Completion) -> list[float] | None:
+    """The log-probabilities of the tokens that write a JSON *value* in ``completion``'s
+    text: a number, ``true``/``false``/``null``, or a string that is not an object's key.
+    Keys, quotes and punctuation are left out: under a schema they say where a value goes,
+    not what the model read. None where the provider reports no per-token texts; a token
+    that writes part of a value and part of the punctuation around it counts as a value's.
+    """
+    texts, logprobs = completion.token_texts, completion.token_logprobs
+    if texts is None or logprobs is None:
+        return None
+    text = "".join(texts[: len(logprobs)])
+    value = _json_value_chars(text)
+    out, pos = [], 0
+    for piece, lp in zip(texts, logprobs, strict=False):
+        if any(value[pos : pos + len(piece)]):
+            out.append(lp)
+        pos += len(piece)
+    return out
+
+
+def _json_value_chars(text: str) -> list[bool]:
+    """For each character of ``text`` (JSON, perhaps cut short): whether it is inside a value
+    literal rather than a key or the structure around it."""
+    inside = [False] * len(text)
+    stack: list[str] = []
+    key_next = False
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch in "{[":
+            stack.append(ch)
+            key_next = ch == "{"
+        elif ch in "}]":
+            if stack:
+                stack.pop()
+            key_next = False
+        elif ch == ",":
+            key_next = bool(stack) and stack[-1] == "{"
+        elif ch == ":":
+            key_next = False
+        elif ch == '"':
+            j = i + 1
+            while j < len(text) and text[j] != '"':
+                j += 2 if text[j] == "\\" else 1
+            if not key_next:
+                inside[i + 1 : j] = [True] * (min(j, len(text)) - i - 1)
+            i = j
+        elif not ch.isspace():  # a number or a literal: up to the next delimiter
+            j = i
+            while j < len(text) and text[j] not in ',:{}[]"' and not text[j].isspace():
+                inside[j] = True
+                j += 1
+            i = j - 1
+        i += 1
+    return inside

@@ -108,3 +108,5 @@ class Completion(BaseModel):
     #: the log-probability the model gave each token it wrote (under a grammar: the chosen
     #: token's probability before the grammar's mask), where the provider reports them
     token_logprobs: list[float] | None = None
+    #: the text of each token ``token_logprobs`` scores, where the provider reports them
+    token_texts: list[str] | None = None

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
 
 from behaviorlab.models import (
     FOLLOWS,
+    Completion,
     ScriptedModel,
     UnreadableInput,
     compile_constraints,
@@ -25,7 +27,7 @@ from behaviorlab.tasks.airline import (
     target_for,
     to_info,
 )
-from behaviorlab.tasks.airline._agents import make_l1, useful_retries
+from behaviorlab.tasks.airline._agents import confidence, make_l1, useful_retries
 from behaviorlab.tasks.airline._extraction import extraction_for_text
 
 
@@ -264,3 +266,18 @@ def test_l1_makes_no_retry_that_could_only_end_below_its_threshold() -> None:
     model = SureModel([slip, slip, slip])
     r = make_l1(model, min_confidence=0.0).run(RULEARENA_LIKE)  # answers at any confidence
     assert r.declined and len(model.calls) == 3
+
+
+def test_confidence_reads_the_values_the_model_wrote_not_the_keys_around_them() -> None:
+    pieces = ['{"', "ticket_price", '":', "6", "30", "}"]
+    unsure_key = Completion(
+        text="".join(pieces), token_texts=pieces[:-1], token_logprobs=[0.0, -3.0, 0.0, -0.1, 0.0]
+    )
+    assert confidence([unsure_key]) == pytest.approx(math.exp(-0.1))
+    unsure_value = unsure_key.model_copy(update={"token_logprobs": [0.0, 0.0, 0.0, -2.0, 0.0]})
+    assert confidence([unsure_value]) == pytest.approx(math.exp(-2.0))
+    # an answer after a failed attempt counts half; without token texts, every token counts
+    assert confidence([unsure_value, unsure_key]) == pytest.approx(math.exp(-0.1) / 2)
+    no_texts = unsure_key.model_copy(update={"token_texts": None})
+    assert confidence([no_texts]) == pytest.approx(math.exp(-3.0))
+    assert confidence([Completion(text="{}")]) is None

@@ -99,6 +99,10 @@ def test_llamacpp_decoder_writes_only_what_the_constraints_allow_and_reports_log
     assert c.token_logprobs and all(lp <= 0 for lp in c.token_logprobs)
     # read by a logits processor at the next step, so the last token's is never read
     assert len(c.token_logprobs) == c.usage.output_tokens - 1
+    # each scored token's text: together they write the completion (all but its last token)
+    assert c.token_texts is not None and len(c.token_texts) == len(c.token_logprobs)
+    assert c.text.startswith("".join(c.token_texts))
+    assert len(c.text) - len("".join(c.token_texts)) <= 8  # the last token, never read
     if c.finish_reason != "length":
         data = json.loads(c.text)
         assert violation(schema, data) is None, c.text

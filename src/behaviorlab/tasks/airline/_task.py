@@ -39,10 +39,15 @@ from behaviorlab.tools import Tool
 SHIPPED_L1_MODEL = "llamacpp/smollm2-135m+behaviorlab.tasks.airline:adapters/l1-lora.gguf"
 SHIPPED_L1_ADAPTER = Path(__file__).parent / "adapters" / "l1-lora.gguf"
 
+#: ``families-dev-more``: problems drawn afresh from the dev families (never the test ones),
+#: beyond the frozen dev split, where a choice needs more examples than its 66 (calibration)
+DEV_MORE_SEED = 53_000
+
 SOURCES = (
     "rulearena",
     "families-train",
     "families-dev",
+    "families-dev-more",
     "families-test",
     "generated",
     "generated-heldout",
@@ -94,6 +99,15 @@ def load_problems(options: ScenarioOptions) -> list[AirlineProblem]:
             start = (lvl * (options.n or 0)) % len(loaded)
             loaded = loaded[start:] + loaded[:start]
             problems.extend(loaded[: options.n] if options.n else loaded)
+        elif source == "families-dev-more":  # more of the dev families, for calibration
+            problems.extend(
+                family_problems(
+                    options.n or 22,
+                    seed=options.seed or DEV_MORE_SEED,
+                    level=lvl,
+                    families=FAMILY_SPLITS["dev"],
+                )
+            )
         elif source == "families-train":
             problems.extend(
                 family_problems(
