@@ -55,7 +55,10 @@ def run(
     task_args: list[str] = TaskArgOpt,
     scorer: str | None = ScorerOpt,
     source: str | None = typer.Option(
-        None, "--source", help="Scenario source (rulearena | generated | generated-heldout)"
+        None,
+        "--source",
+        help="Scenario source, a task's own (airline: rulearena, families-train, families-dev, "
+        "families-dev-more, families-test, generated, generated-heldout)",
     ),
     split: str | None = typer.Option(
         None, "--split", help="Dataset split (tooluse: heldout; bfcl: the category)"

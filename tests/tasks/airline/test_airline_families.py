@@ -48,6 +48,17 @@ def test_families_are_split_whole_and_held_out_ones_share_no_part_with_training(
         airline_problems(1, seed=1, families=[FAMILY_SPLITS["test"][0]])
 
 
+def test_more_dev_problems_come_from_the_dev_families_only_and_not_the_frozen_split() -> None:
+    from behaviorlab.tasks import ScenarioOptions, get_task
+
+    more = get_task("airline").scenarios(ScenarioOptions(source="families-dev-more", n=4))
+    assert len(more) == 12 and {s.level for s in more} == {0, 1, 2}
+    assert {s.category for s in more} <= set(FAMILY_SPLITS["dev"])
+    frozen = {p.prompt for p in frozen_split("dev")}
+    assert not frozen & {s.input for s in more}
+    assert all(isinstance(s.expected, int) for s in more)  # labelled by the calculator
+
+
 def test_every_family_is_generated_deterministically_with_the_right_answer() -> None:
     a = family_problems(len(ALL_FAMILIES), seed=3, level=1, families=ALL_FAMILIES)
     b = family_problems(len(ALL_FAMILIES), seed=3, level=1, families=ALL_FAMILIES)
