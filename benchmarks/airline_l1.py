@@ -21,8 +21,8 @@ between variants on the dev split.
 
 ``-n`` problems per level and set (the frozen dev/test splits are cut to their first ``n``
 per level; RuleArena to its first ``n``; ``dev-more`` draws ``n`` per level afresh from the
-dev families, for a calibration that needs more than the frozen 66). The test set is for reporting once per model,
-never for choosing (tune on dev). Prints one row per (variant, set) and writes
+dev families, for a calibration that needs more than the frozen 66). The test set is for
+reporting once per model, never for choosing (tune on dev). Prints one row per (variant, set) and writes
 ``results.json`` beside the store.
 """
 

@@ -57,8 +57,7 @@ def run(
     source: str | None = typer.Option(
         None,
         "--source",
-        help="Scenario source, a task's own (airline: rulearena, families-train, families-dev, "
-        "families-dev-more, families-test, generated, generated-heldout)",
+        help="Scenario source, one the task names (an unknown one's error lists them)",
     ),
     split: str | None = typer.Option(
         None, "--split", help="Dataset split (tooluse: heldout; bfcl: the category)"

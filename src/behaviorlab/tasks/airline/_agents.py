@@ -92,10 +92,9 @@ def confidence(completions: list[Completion]) -> float | None:
     None where it reports no log-probabilities."""
     if not completions or completions[-1].token_logprobs is None:
         return None
-    last = completions[-1]
-    logprobs = value_token_logprobs(last)
+    logprobs = value_token_logprobs(completions[-1])
     if logprobs is None:
-        logprobs = last.token_logprobs or []
+        logprobs = completions[-1].token_logprobs
     return math.exp(min(logprobs or [0.0])) * 0.5 ** (len(completions) - 1)
 
 

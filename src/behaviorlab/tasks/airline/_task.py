@@ -25,7 +25,12 @@ from behaviorlab.tasks._capabilities import (
 from behaviorlab.tasks.airline import _agents
 from behaviorlab.tasks.airline._calculator import total_cost
 from behaviorlab.tasks.airline._data import AirlineProblem, load_rulearena
-from behaviorlab.tasks.airline._families import FAMILY_SPLITS, family_problems, frozen_split
+from behaviorlab.tasks.airline._families import (
+    FAMILY_SPLITS,
+    PER_FAMILY_LEVEL,
+    family_problems,
+    frozen_split,
+)
 from behaviorlab.tasks.airline._generator import (
     ALL_TEMPLATES,
     AUGMENT_TEMPLATES,
@@ -39,9 +44,13 @@ from behaviorlab.tools import Tool
 SHIPPED_L1_MODEL = "llamacpp/smollm2-135m+behaviorlab.tasks.airline:adapters/l1-lora.gguf"
 SHIPPED_L1_ADAPTER = Path(__file__).parent / "adapters" / "l1-lora.gguf"
 
-#: ``families-dev-more``: problems drawn afresh from the dev families (never the test ones),
-#: beyond the frozen dev split, where a choice needs more examples than its 66 (calibration)
-DEV_MORE_SEED = 53_000
+#: sources drawn afresh from one split's families: (split, default seed, default problems per
+#: level). ``families-dev-more``: the dev families (never the test ones) beyond the frozen dev
+#: split, where a choice needs more examples than its 66 (calibration); as many per level
+DRAWN_FAMILIES = {
+    "families-train": ("train", 0, 100),
+    "families-dev-more": ("dev", 53_000, PER_FAMILY_LEVEL["dev"] * len(FAMILY_SPLITS["dev"])),
+}
 
 SOURCES = (
     "rulearena",
@@ -99,22 +108,14 @@ def load_problems(options: ScenarioOptions) -> list[AirlineProblem]:
             start = (lvl * (options.n or 0)) % len(loaded)
             loaded = loaded[start:] + loaded[:start]
             problems.extend(loaded[: options.n] if options.n else loaded)
-        elif source == "families-dev-more":  # more of the dev families, for calibration
+        elif source in DRAWN_FAMILIES:  # drawn afresh from one split's families
+            split, seed, n = DRAWN_FAMILIES[source]
             problems.extend(
                 family_problems(
-                    options.n or 22,
-                    seed=options.seed or DEV_MORE_SEED,
+                    options.n or n,
+                    seed=options.seed or seed,
                     level=lvl,
-                    families=FAMILY_SPLITS["dev"],
-                )
-            )
-        elif source == "families-train":
-            problems.extend(
-                family_problems(
-                    options.n or 100,
-                    seed=options.seed,
-                    level=lvl,
-                    families=FAMILY_SPLITS["train"],
+                    families=FAMILY_SPLITS[split],
                 )
             )
         else:
