@@ -3,6 +3,7 @@ generic constraints never making a right answer unwritable."""
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,16 @@ from behaviorlab.tasks.airline import (
     target_for,
     to_info,
 )
-from behaviorlab.tasks.airline._families import DEV_DOCS, DEV_LISTINGS, TEST_DOCS, TEST_LISTINGS
+from behaviorlab.tasks.airline._families import (
+    DEV_DOCS,
+    DEV_LISTINGS,
+    TEST_DOCS,
+    TEST_LISTINGS,
+    TRAIN_ONLY_DOCS,
+    TRAIN_ONLY_LISTINGS,
+    render_family,
+)
+from behaviorlab.tasks.airline._generator import sample_scenario
 
 SCHEMA = json_schema_for(AirlineExtraction)
 
@@ -46,6 +56,20 @@ def test_families_are_split_whole_and_held_out_ones_share_no_part_with_training(
         assert doc in TEST_DOCS or listing in TEST_LISTINGS
     with pytest.raises(ValueError, match="never training data"):
         airline_problems(1, seed=1, families=[FAMILY_SPLITS["test"][0]])
+
+
+def test_train_only_parts_make_training_families_and_nothing_else() -> None:
+    held = set(FAMILY_SPLITS["dev"]) | set(FAMILY_SPLITS["test"])
+    parts = {part for fam in held for part in fam.split("/")}
+    assert not parts & set(TRAIN_ONLY_DOCS + TRAIN_ONLY_LISTINGS)
+    for part in TRAIN_ONLY_DOCS + TRAIN_ONLY_LISTINGS:
+        assert any(part in fam.split("/") for fam in FAMILY_SPLITS["train"]), part
+    # a train-only part beside a held-out one is no family at all
+    with pytest.raises(KeyError, match="unknown families"):
+        family_problems(1, seed=1, level=0, families=[f"{TRAIN_ONLY_DOCS[0]}/records"])
+    scenario = sample_scenario(random.Random(1), 0)
+    with pytest.raises(KeyError, match="unknown family"):
+        render_family(scenario, "email/columns")
 
 
 def test_more_dev_problems_come_from_the_dev_families_only_and_not_the_frozen_split() -> None:

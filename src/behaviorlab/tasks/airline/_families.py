@@ -3,8 +3,10 @@
 A text is a document kind (prose, a form, a one-line summary, a note, an e-mail, a chat)
 wrapped around a bag listing (numbered lines, bullets, a markdown table or delimited rows
 with any column order, one prose sentence, the carry-on apart from the numbered checked
-bags, one sentence per bag, key=value records). A *family* is one (document, listing) pair:
-a way of laying out the facts. Inside a family everything else is drawn per text: the order
+bags, one sentence per bag, key=value records), and, in training families only, a markdown
+page, a voicemail transcript or the listing before the facts around aligned plain-text
+columns, one semicolon-separated line or one item per line with its figures indented below.
+A *family* is one (document, listing) pair: a way of laying out the facts. Inside a family everything else is drawn per text: the order
 of the trip facts, separators, size formats ("36 x 22 x 14 in", "36x22x14\"", "36 by 22 by
 14 inches", "36 in long, 22 wide and 14 tall", "L 36 / W 22 / H 14"), weight before or after
 the size, unit words, bag and class synonyms, where the carry-on stands (first, last, in the
@@ -36,6 +38,10 @@ DOCS = ("prose", "form", "summary", "note", "email", "chat")
 LISTINGS = ("numbered", "bullets", "table", "delimited", "inline", "split", "sentences", "records")
 TEST_DOCS, TEST_LISTINGS = ("chat",), ("records",)
 DEV_DOCS, DEV_LISTINGS = ("email",), ("sentences",)
+#: parts only training families use (never paired with a dev or test part), so adding one
+#: leaves the dev and test families, and the frozen splits, as they were
+TRAIN_ONLY_DOCS = ("markdown", "voicemail", "listfirst")
+TRAIN_ONLY_LISTINGS = ("columns", "semicolons", "nested")
 
 
 def _split_of(doc: str, listing: str) -> str:
@@ -52,6 +58,14 @@ FAMILY_SPLITS: dict[str, tuple[str, ...]] = {
     split: tuple(
         ([("rulearena")] if split == "train" else [])
         + [f"{d}/{s}" for d in DOCS for s in LISTINGS if _split_of(d, s) == split]
+        + [
+            f"{d}/{s}"
+            for d in DOCS + TRAIN_ONLY_DOCS
+            for s in LISTINGS + TRAIN_ONLY_LISTINGS
+            if (d in TRAIN_ONLY_DOCS or s in TRAIN_ONLY_LISTINGS)
+            and _split_of(d, s) == "train"
+            and split == "train"
+        ]
     )
     for split in ("train", "dev", "test")
 }
@@ -326,6 +340,44 @@ def _l_records(rng: random.Random, st: Style, items: list[Item]) -> str:
     return "\n".join(rec(n, it) for n, it in enumerate(items, 1))
 
 
+def _l_columns(rng: random.Random, st: Style, items: list[Item]) -> str:
+    """A plain-text table: columns aligned with spaces, no rules between them."""
+    cols = _columns(rng, st)
+    apart = "carry-on" in cols
+    head = [rng.choice(_HEAD[c]) for c in cols]
+    rows = [[_cell(c, n, st, it, apart) for c in cols] for n, it in enumerate(items, 1)]
+    widths = [max(len(r[i]) for r in (head, *rows)) for i in range(len(cols))]
+    gap = rng.choice(("  ", "   ", "    "))
+
+    def line(cells: list[str]) -> str:
+        return gap.join(v.ljust(w) for v, w in zip(cells, widths, strict=True)).rstrip()
+
+    rule = [gap.join("-" * w for w in widths)] if rng.random() < 0.5 else []
+    return "\n".join([line(head), *rule, *(line(r) for r in rows)])
+
+
+def _l_semicolons(rng: random.Random, st: Style, items: list[Item]) -> str:
+    """Every item on one line, items apart by semicolons."""
+    lead = rng.choice(("Bags: ", "What I'm taking: ", "Luggage - ", "", "My stuff: "))
+    colon = rng.choice((": ", " ", " = "))
+    return lead + "; ".join(f"{_named(st, it)}{colon}{_figures(st, it)}" for it in items)
+
+
+def _l_nested(rng: random.Random, st: Style, items: list[Item]) -> str:
+    """One item per line, its size and weight on indented lines below it."""
+    mark = rng.choice(("-", "*", "{n}."))
+    sub = rng.choice(("    ", "  - ", "    * "))
+    size_key = rng.choice(("size", "dimensions", "measures"))
+    weight_key = rng.choice(("weight", "weighs"))
+    lines = []
+    for n, it in enumerate(items, 1):
+        weight = st.weight(it.bag).removeprefix("weighs ")
+        figures = [f"{size_key}: {st.size(it.bag)}", f"{weight_key}: {weight}"]
+        lines.append(f"{mark.format(n=n)} {_named(st, it)}")
+        lines += [sub + f for f in (figures[::-1] if st.weight_first else figures)]
+    return "\n".join(lines)
+
+
 LISTING_FNS: dict[str, Callable[[random.Random, Style, list[Item]], str]] = {
     "numbered": _l_numbered,
     "bullets": _l_bullets,
@@ -335,6 +387,9 @@ LISTING_FNS: dict[str, Callable[[random.Random, Style, list[Item]], str]] = {
     "split": _l_split,
     "sentences": _l_sentences,
     "records": _l_records,
+    "columns": _l_columns,
+    "semicolons": _l_semicolons,
+    "nested": _l_nested,
 }
 
 # ---- documents -----------------------------------------------------------------------
@@ -450,6 +505,68 @@ def _d_chat(rng: random.Random, s: Scenario, st: Style, listing: str) -> str:
     return "\n".join(turns)
 
 
+def _d_markdown(rng: random.Random, s: Scenario, st: Style, listing: str) -> str:
+    """A markdown page: a title, the trip facts as bold-labelled lines, a heading per part."""
+    bold = rng.random() < 0.5
+    facts = [
+        (rng.choice(("Route", "Flight", "Trip")), f"{s.origin} to {s.destination}"),
+        (rng.choice(("Class", "Cabin")), st.cls),
+        (rng.choice(("Fare", "Ticket price", "Paid")), st.price),
+        (rng.choice(("Passenger", "Who")), s.passenger),
+    ]
+    rng.shuffle(facts)
+    lines = [f"- **{k}:** {v}" if bold else f"- {k}: {v}" for k, v in facts]
+    parts = [
+        rng.choice(("# Baggage fees", "# My trip", "## Bag fee check", "# Luggage")),
+        "",
+        rng.choice(("## Trip", "### Flight", "## Details")),
+        *lines,
+        "",
+        rng.choice(("## Bags", "### Luggage", "## What I bring")),
+        _carry_hint(st),
+        listing,
+    ]
+    if st.distractors:
+        parts += ["", rng.choice(("## Other", "### Notes")), *st.distractors]
+    return "\n".join(x for x in parts if x is not None).replace("\n\n\n", "\n\n").strip()
+
+
+def _d_voicemail(rng: random.Random, s: Scenario, st: Style, listing: str) -> str:
+    """A spoken message written down: fillers, run-on sentences, the listing read out."""
+    um = rng.choice(("um, ", "uh, ", "so, ", ""))
+    facts = [
+        f"I'm flying {st.cls} from {s.origin} to {s.destination}",
+        f"the ticket was {st.price}",
+    ]
+    rng.shuffle(facts)
+    said = f"{um}it's {s.passenger}. {facts[0]}, and {um}{facts[1]}."
+    extra = " ".join(st.distractors)
+    hint = _carry_hint(st)
+    return "\n".join(
+        x
+        for x in (
+            rng.choice(("Voicemail transcript:", "[voicemail, 0:48]", "Message left at 9:14:")),
+            said,
+            extra,
+            f"{um}here's what I'm bringing. {hint}".strip(),
+            listing,
+            rng.choice(("that's it, call me back please.", "ok, that's everything.", "")),
+        )
+        if x
+    )
+
+
+def _d_listfirst(rng: random.Random, s: Scenario, st: Style, listing: str) -> str:
+    """The listing first, the trip facts after it."""
+    head = rng.choice(("", "My luggage:", "Bags below.", "Packing list"))
+    after = rng.choice(("These are my bags.", "That's everything I'm taking.", "Above: my bags."))
+    facts = _with_distractors(rng, _intro(rng, s, st), st)
+    hint = _carry_hint(st) if rng.random() < 0.7 else ""
+    hint_line = [hint] if hint and rng.random() < 0.5 else []
+    tail = " ".join(x for x in (after, hint if not hint_line else "", *facts) if x)
+    return "\n".join(x for x in (head, *hint_line, listing, tail) if x)
+
+
 DOC_FNS: dict[str, Callable[[random.Random, Scenario, Style, str], str]] = {
     "prose": _d_prose,
     "form": _d_form,
@@ -457,6 +574,9 @@ DOC_FNS: dict[str, Callable[[random.Random, Scenario, Style, str], str]] = {
     "note": _d_note,
     "email": _d_email,
     "chat": _d_chat,
+    "markdown": _d_markdown,
+    "voicemail": _d_voicemail,
+    "listfirst": _d_listfirst,
 }
 
 
@@ -466,7 +586,7 @@ def render_family(scenario: Scenario, family: str, seed: int | str = 0) -> str:
     if family == "rulearena":
         return _t_rulearena(scenario, rng)
     doc, _, listing = family.partition("/")
-    if doc not in DOC_FNS or listing not in LISTING_FNS:
+    if family not in ALL_FAMILIES:
         raise KeyError(f"unknown family {family!r}; known: {', '.join(ALL_FAMILIES)}")
     st = _style(rng, scenario)
     if listing == "split" and not st.carry_mark:
