@@ -6,8 +6,8 @@ with any column order, one prose sentence, the carry-on apart from the numbered 
 bags, one sentence per bag, key=value records), and, in training families only, a markdown
 page, a voicemail transcript or the listing before the facts around aligned plain-text
 columns, one semicolon-separated line or one item per line with its figures indented below.
-A *family* is one (document, listing) pair: a way of laying out the facts. Inside a family everything else is drawn per text: the order
-of the trip facts, separators, size formats ("36 x 22 x 14 in", "36x22x14\"", "36 by 22 by
+A *family* is one (document, listing) pair: a way of laying out the facts. Inside a family
+everything else is drawn per text: the order of the trip facts, separators, size formats ("36 x 22 x 14 in", "36x22x14\"", "36 by 22 by
 14 inches", "36 in long, 22 wide and 14 tall", "L 36 / W 22 / H 14"), weight before or after
 the size, unit words, bag and class synonyms, where the carry-on stands (first, last, in the
 middle) and how it is named, prices with thousands separators or currency words, and
@@ -44,12 +44,25 @@ TRAIN_ONLY_DOCS = ("markdown", "voicemail", "listfirst")
 TRAIN_ONLY_LISTINGS = ("columns", "semicolons", "nested")
 
 
-def _split_of(doc: str, listing: str) -> str:
+def _split_of(doc: str, listing: str) -> str | None:
+    """The split of the family (doc, listing); None where a training-only part meets a dev or
+    test part (no family at all)."""
+    split = "train"
     if doc in TEST_DOCS or listing in TEST_LISTINGS:
-        return "test"
-    if doc in DEV_DOCS or listing in DEV_LISTINGS:
-        return "dev"
-    return "train"
+        split = "test"
+    elif doc in DEV_DOCS or listing in DEV_LISTINGS:
+        split = "dev"
+    train_only = doc in TRAIN_ONLY_DOCS or listing in TRAIN_ONLY_LISTINGS
+    return None if train_only and split != "train" else split
+
+
+#: every (document, listing) pair, the training-only ones after the others
+_PAIRS = [(d, s) for d in DOCS for s in LISTINGS] + [
+    (d, s)
+    for d in DOCS + TRAIN_ONLY_DOCS
+    for s in LISTINGS + TRAIN_ONLY_LISTINGS
+    if d in TRAIN_ONLY_DOCS or s in TRAIN_ONLY_LISTINGS
+]
 
 
 #: every family by split; "rulearena" is RuleArena's own layout (a training family: the
@@ -57,15 +70,7 @@ def _split_of(doc: str, listing: str) -> str:
 FAMILY_SPLITS: dict[str, tuple[str, ...]] = {
     split: tuple(
         ([("rulearena")] if split == "train" else [])
-        + [f"{d}/{s}" for d in DOCS for s in LISTINGS if _split_of(d, s) == split]
-        + [
-            f"{d}/{s}"
-            for d in DOCS + TRAIN_ONLY_DOCS
-            for s in LISTINGS + TRAIN_ONLY_LISTINGS
-            if (d in TRAIN_ONLY_DOCS or s in TRAIN_ONLY_LISTINGS)
-            and _split_of(d, s) == "train"
-            and split == "train"
-        ]
+        + [f"{d}/{s}" for d, s in _PAIRS if _split_of(d, s) == split]
     )
     for split in ("train", "dev", "test")
 }
@@ -264,15 +269,18 @@ _HEAD = {
 }
 
 
-def _l_table(rng: random.Random, st: Style, items: list[Item]) -> str:
+def _grid(rng: random.Random, st: Style, items: list[Item]) -> tuple[list[str], list[list[str]]]:
+    """A table's header cells and its rows' cells, columns in a drawn order."""
     cols = _columns(rng, st)
     apart = "carry-on" in cols
     head = [rng.choice(_HEAD[c]) for c in cols]
-    rows = [
-        "| " + " | ".join(_cell(c, n, st, it, apart) for c in cols) + " |"
-        for n, it in enumerate(items, 1)
-    ]
-    return "\n".join(["| " + " | ".join(head) + " |", "|" + "---|" * len(cols), *rows])
+    return head, [[_cell(c, n, st, it, apart) for c in cols] for n, it in enumerate(items, 1)]
+
+
+def _l_table(rng: random.Random, st: Style, items: list[Item]) -> str:
+    head, rows = _grid(rng, st, items)
+    lines = ["| " + " | ".join(r) + " |" for r in rows]
+    return "\n".join(["| " + " | ".join(head) + " |", "|" + "---|" * len(head), *lines])
 
 
 def _l_delimited(rng: random.Random, st: Style, items: list[Item]) -> str:
@@ -342,11 +350,8 @@ def _l_records(rng: random.Random, st: Style, items: list[Item]) -> str:
 
 def _l_columns(rng: random.Random, st: Style, items: list[Item]) -> str:
     """A plain-text table: columns aligned with spaces, no rules between them."""
-    cols = _columns(rng, st)
-    apart = "carry-on" in cols
-    head = [rng.choice(_HEAD[c]) for c in cols]
-    rows = [[_cell(c, n, st, it, apart) for c in cols] for n, it in enumerate(items, 1)]
-    widths = [max(len(r[i]) for r in (head, *rows)) for i in range(len(cols))]
+    head, rows = _grid(rng, st, items)
+    widths = [max(len(r[i]) for r in (head, *rows)) for i in range(len(head))]
     gap = rng.choice(("  ", "   ", "    "))
 
     def line(cells: list[str]) -> str:
@@ -528,7 +533,7 @@ def _d_markdown(rng: random.Random, s: Scenario, st: Style, listing: str) -> str
     ]
     if st.distractors:
         parts += ["", rng.choice(("## Other", "### Notes")), *st.distractors]
-    return "\n".join(x for x in parts if x is not None).replace("\n\n\n", "\n\n").strip()
+    return "\n".join(parts).replace("\n\n\n", "\n\n").strip()
 
 
 def _d_voicemail(rng: random.Random, s: Scenario, st: Style, listing: str) -> str:
