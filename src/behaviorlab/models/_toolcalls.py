@@ -236,14 +236,9 @@ class GrammarMatcher:
 
     @staticmethod
     def _allowed(sampler: Any, token: int) -> bool:
-        import ctypes
+        from behaviorlab.models._llamacpp import grammar_allows
 
-        import llama_cpp
-
-        data = (llama_cpp.llama_token_data * 1)(llama_cpp.llama_token_data(token, 0.0, 0.0))
-        arr = llama_cpp.llama_token_data_array(data=data, size=1, selected=-1, sorted=False)
-        llama_cpp.llama_sampler_apply(sampler, ctypes.byref(arr))
-        return bool(data[0].logit != float("-inf"))
+        return grammar_allows(sampler, token)
 
     def close(self) -> None:
         self._llm.close()
