@@ -8,6 +8,7 @@ A LoRA adapter (a GGUF adapter file, ``general.type = adapter``) is applied over
 from __future__ import annotations
 
 import importlib.util
+import math
 import os
 import threading
 import uuid
@@ -337,19 +338,27 @@ class GrammarMask:
             self._sampler = None
 
 
+#: logits this far below the largest add under 49,152 * e**-30 (5e-9) to the normaliser
+_LOGSUMEXP_WINDOW = 30.0
+
+
 class _TokenLogprobs:
     """A logits processor that records the log-probability of each token the model writes.
 
-    It sees the raw logits of every step (before a grammar masks them), keeps their
-    log-softmax, and reads the chosen token at the next step; the last token (the end of
-    the completion) is not read. No ``logits_all`` buffer (n_ctx x vocabulary floats) is
-    needed.
+    It sees the raw logits of every step (before a grammar masks them), keeps them with
+    their log-normaliser, and reads the chosen token at the next step; the last token (the
+    end of the completion) is not read. No ``logits_all`` buffer (n_ctx x vocabulary floats)
+    is needed. The normaliser sums the exponentials of the logits within
+    ``_LOGSUMEXP_WINDOW`` of the largest only (the rest change it by under 5e-9): an
+    exponential of the whole vocabulary took 0.5 ms a token here, a quarter of a decoding
+    step's Python overhead.
     """
 
     def __init__(self) -> None:
         self.logprobs: list[float] = []
         self.tokens: list[int] = []
         self._last: Any = None
+        self._log_z = 0.0
 
     def __call__(self, input_ids: Any, scores: Any) -> Any:
         import numpy as np
@@ -357,9 +366,12 @@ class _TokenLogprobs:
         if self._last is not None:
             token = int(input_ids[-1])
             self.tokens.append(token)
-            self.logprobs.append(float(self._last[token]))
-        top = float(np.max(scores))
-        self._last = scores - (top + float(np.log(np.sum(np.exp(scores - top)))))
+            self.logprobs.append(float(self._last[token]) - self._log_z)
+        last = np.array(scores, dtype=np.float32)  # a copy: llama.cpp reuses the buffer
+        top = float(last.max())
+        near = last[last > top - _LOGSUMEXP_WINDOW]
+        self._log_z = top + math.log(float(np.exp(near - top).sum(dtype=np.float64)))
+        self._last = last
         return scores
 
 
