@@ -39,7 +39,7 @@ from behaviorlab.tasks import ScenarioOptions
 from behaviorlab.tasks.airline._agents import extract_airline_params, l1_output_type
 from behaviorlab.tasks.airline._task import SHIPPED_L1_MODEL, load_problems
 from behaviorlab.tasks.bfcl import FunctionCallingAgent, load_category, scenario_for
-from behaviorlab.tasks.bfcl._task import SHIPPED_FC_MODEL
+from behaviorlab.tasks.bfcl._task import REPORT_SLICES, SHIPPED_FC_MODEL
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "rulearena"
 
@@ -59,14 +59,8 @@ def setting(spec: str) -> tuple[str, dict[str, object]]:
     return f"{label} {grammar}", kwargs
 
 
-BFCL_CATEGORIES = (
-    "simple_python",
-    "multiple",
-    "parallel",
-    "parallel_multiple",
-    "irrelevance",
-    "live_simple",
-)
+#: the categories the README reports (those of the frozen report slices), in their order
+BFCL_CATEGORIES = tuple(s.partition("[")[0] for s in REPORT_SLICES)
 
 
 def run_bfcl(model: object, item: object) -> tuple[float, int, str]:
