@@ -111,9 +111,9 @@ def _calibrate(args: argparse.Namespace) -> None:
     rc = compute_metrics(rows).risk_coverage
     ranked = sorted(
         (
-            (float(r.extra["confidence"]), r.correct)
+            (float(r.extra[args.signal]), r.correct)
             for r in rows
-            if isinstance(r.extra.get("confidence"), int | float) and not r.declined
+            if isinstance(r.extra.get(args.signal), int | float) and not r.declined
         ),
         key=lambda x: -x[0],
     )
@@ -163,6 +163,12 @@ def main() -> None:
         "--eval", action="append", required=True, help="an eval id; repeat to pool several"
     )
     c.add_argument("--max-risk", type=float, default=0.01)
+    c.add_argument(
+        "--signal",
+        default="confidence",
+        help="the run note to rank by: confidence (what l1 acts on) or a candidate such as "
+        "confidence_list_ends",
+    )
     c.add_argument("--threshold", type=float, help="apply this threshold instead of choosing one")
     c.add_argument("--db", default=".behaviorlab/bench/airline_l1/store.db")
     args = ap.parse_args()

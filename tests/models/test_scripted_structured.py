@@ -240,5 +240,10 @@ def test_value_token_logprobs_reads_the_values_and_leaves_keys_and_punctuation_o
     ]
     # a key's token is never a value's, however unlikely the model found it
     assert by_piece["city"] not in values and by_piece["n"] not in values
+    # with list_ends, also the tokens where a list goes on or closes (not an object's commas)
+    with_ends = value_token_logprobs(c, list_ends=True)
+    expected = ("Rio", " de", " Jan", 'eiro","', "4", "9", "a", '",', "true", '],"', "null")
+    assert with_ends == [by_piece[p] for p in expected]
+    assert by_piece[',"'] not in with_ends  # the comma between an object's members
     # a provider that reports no token texts gives none
     assert value_token_logprobs(Completion(text="{}", token_logprobs=[-1.0])) is None

@@ -150,18 +150,22 @@ def is_pydantic(t: Any) -> bool:
     return isinstance(t, type) and issubclass(t, BaseModel)
 
 
-def value_token_logprobs(completion: Completion) -> list[float] | None:
+def value_token_logprobs(completion: Completion, *, list_ends: bool = False) -> list[float] | None:
     """The log-probabilities of the tokens that write a JSON *value* in ``completion``'s
     text: a number, ``true``/``false``/``null``, or a string that is not an object's key.
     Keys, quotes and punctuation are left out: under a schema they say where a value goes,
     not what the model read. None where the provider reports no per-token texts; a token
     that writes part of a value and part of the punctuation around it counts as a value's.
+
+    ``list_ends``: also the tokens that write the ``,`` or ``]`` after an array's item, where
+    the model decides whether the list goes on (how many items it copies), which a schema
+    leaves open as it leaves a value open.
     """
     texts, logprobs = completion.token_texts, completion.token_logprobs
     if texts is None or logprobs is None:
         return None
     text = "".join(texts[: len(logprobs)])
-    value = _json_value_chars(text)
+    value = _json_value_chars(text, list_ends=list_ends)
     out, pos = [], 0
     for piece, lp in zip(texts, logprobs, strict=False):
         if any(value[pos : pos + len(piece)]):
@@ -170,9 +174,10 @@ def value_token_logprobs(completion: Completion) -> list[float] | None:
     return out
 
 
-def _json_value_chars(text: str) -> list[bool]:
+def _json_value_chars(text: str, *, list_ends: bool = False) -> list[bool]:
     """For each character of ``text`` (JSON, perhaps cut short): whether it is inside a value
-    literal rather than a key or the structure around it."""
+    literal rather than a key or the structure around it (``list_ends``: or an array's ``,``
+    or ``]``)."""
     inside = [False] * len(text)
     stack: list[str] = []
     key_next = False
@@ -184,9 +189,11 @@ def _json_value_chars(text: str) -> list[bool]:
             key_next = ch == "{"
         elif ch in "}]":
             if stack:
+                inside[i] = list_ends and stack[-1] == "[" and ch == "]"
                 stack.pop()
             key_next = False
         elif ch == ",":
+            inside[i] = list_ends and bool(stack) and stack[-1] == "["
             key_next = bool(stack) and stack[-1] == "{"
         elif ch == ":":
             key_next = False

@@ -84,15 +84,16 @@ extract_airline_params.name = "extract_airline_params"
 L1_MIN_CONFIDENCE = 0.774
 
 
-def confidence(completions: list[Completion]) -> float | None:
+def confidence(completions: list[Completion], *, list_ends: bool = False) -> float | None:
     """How sure the model was of the extraction it gave: the probability of its least likely
     value token in the accepted completion (``value_token_logprobs``: the tokens that write a
-    class, a city or a figure, not the keys and punctuation around them), halved for each
-    failed attempt before it. All of its tokens where the provider reports no token texts;
-    None where it reports no log-probabilities."""
+    class, a city or a figure, not the keys and punctuation around them; ``list_ends``: and
+    those that go on with or close the bag list), halved for each failed attempt before it.
+    All of its tokens where the provider reports no token texts; None where it reports no
+    log-probabilities."""
     if not completions or completions[-1].token_logprobs is None:
         return None
-    logprobs = value_token_logprobs(completions[-1])
+    logprobs = value_token_logprobs(completions[-1], list_ends=list_ends)
     if logprobs is None:
         logprobs = completions[-1].token_logprobs
     return math.exp(min(logprobs or [0.0])) * 0.5 ** (len(completions) - 1)
@@ -143,7 +144,12 @@ def l1_workflow(
     except BagNotAcceptedError as e:  # most often a misread; either way not ours to price
         raise Declined(f"extracted a bag the rules do not accept: {e}") from e
     sure = confidence(completions)
-    annotate(confidence=sure, answer_if_sure=fee)
+    # a candidate signal, recorded beside the one acted on (chosen between on dev runs)
+    annotate(
+        confidence=sure,
+        answer_if_sure=fee,
+        confidence_list_ends=confidence(completions, list_ends=True),
+    )
     if sure is not None and sure < min_confidence:
         raise Declined(f"confidence {sure:.3f} is below {min_confidence:.3f}")
     return fee
