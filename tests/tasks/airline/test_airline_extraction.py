@@ -283,14 +283,13 @@ def test_confidence_reads_the_values_the_model_wrote_not_the_keys_around_them() 
     assert confidence([Completion(text="{}")]) is None
 
 
-def test_confidence_with_list_ends_also_reads_where_the_bag_list_goes_on_or_closes() -> None:
+def test_confidence_also_reads_where_the_bag_list_goes_on_or_closes() -> None:
     pieces = ['{"', "bags", '":[', "4", "0", ",", "5", "]}"]
     logprobs = [0.0, 0.0, 0.0, -0.1, 0.0, -1.5, -0.2]  # unsure whether a second bag follows
     c = Completion(text="".join(pieces), token_texts=pieces[:-1], token_logprobs=logprobs)
-    assert confidence([c]) == pytest.approx(math.exp(-0.2))
-    assert confidence([c], list_ends=True) == pytest.approx(math.exp(-1.5))
+    assert confidence([c]) == pytest.approx(math.exp(-1.5))
     closed = ['{"', "bags", '":[', "4", "0", "]"]  # unsure whether the list ends there
     closing = Completion(
         text="".join(closed), token_texts=closed, token_logprobs=[0.0, 0.0, 0.0, -0.1, 0.0, -2.5]
     )
-    assert confidence([closing], list_ends=True) == pytest.approx(math.exp(-2.5))
+    assert confidence([closing]) == pytest.approx(math.exp(-2.5))
