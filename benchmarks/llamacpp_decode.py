@@ -9,16 +9,18 @@ project used before (``cpu_count() // 2`` threads decode, ``cpu_count()`` read t
 ``0`` = the project's default, ``default_threads()`` for both; a number = that many for both.
 GRAMMAR: ``full`` = llama.cpp's grammar sampler tests the whole vocabulary at every step (the
 project's decoding before); ``lazy`` = ``GrammarMask`` tests the model's choice first (the
-default now). Workloads: ``l1``, the first ``n`` problems of each RuleArena level
-through the L1 extraction (the shipped adapter under the generic constraints, greedy, the
-workflow's retries); ``bfcl``, the first ``n`` items of six BFCL categories through the ``fc``
-agent with every call kept (the shipped adapter under the tool-call grammar, greedy). the settings take turns on each problem (the
-order rotated, so a slow spell of the machine falls on all alike), each on its own model,
-loaded and warmed before the timing. Reported:
-wall seconds per problem (median and mean), output tokens per second, and the ratio of each
-row's median to the first row's, all measured in this run. The extractions must be the same in
-every row (greedy decoding; a thread count changes the order of floating-point sums, so a rare
-tie could differ: the count of differences is printed).
+default now).
+
+Workloads: ``l1``, the first ``n`` problems of each RuleArena level through the L1 extraction
+(the shipped adapter under the generic constraints, greedy, the workflow's retries); ``bfcl``,
+the first ``n`` items of six BFCL categories through the ``fc`` agent with every call kept (the
+shipped adapter under the tool-call grammar, greedy). The settings take turns on each problem
+(the order rotated, so a slow spell of the machine falls on all alike), each on its own model,
+loaded and warmed before the timing. Reported: wall seconds per problem (median and mean),
+output tokens per second, and the ratio of each row's median to the first row's, all measured
+in this run. The outputs must be the same in every row (greedy decoding; a thread count
+changes the order of floating-point sums, so a rare tie could differ: the count of differences
+is printed).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import json
 import os
 import statistics
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from tqdm import tqdm
@@ -64,7 +67,7 @@ BFCL_CATEGORIES = tuple(s.partition("[")[0] for s in REPORT_SLICES)
 
 
 def run_bfcl(model: object, item: object) -> tuple[float, int, str]:
-    """Wall seconds, output tokens and the text for one BFCL item through ``fc``."""
+    """Wall seconds, output tokens and the decoded output for one BFCL item through ``fc``."""
     agent = FunctionCallingAgent(model, name="fc-always")  # type: ignore[arg-type]
     t0 = time.perf_counter()
     result = agent.run(scenario_for(item).input)  # type: ignore[arg-type]
@@ -72,10 +75,8 @@ def run_bfcl(model: object, item: object) -> tuple[float, int, str]:
     return wall, result.output_tokens, json.dumps(result.output, default=str)
 
 
-def run_one(model: object, problem: object) -> tuple[float, int, str]:
+def run_l1(model: object, problem: object) -> tuple[float, int, str]:
     """Wall seconds, output tokens and the extraction (or the error's name) for one problem."""
-    if not hasattr(problem, "prompt"):
-        return run_bfcl(model, problem)
     extract = extract_airline_params.with_output(l1_output_type(problem.prompt))  # type: ignore[attr-defined]
     t0 = time.perf_counter()
     try:
@@ -88,7 +89,15 @@ def run_one(model: object, problem: object) -> tuple[float, int, str]:
     return wall, sum(c.usage.output_tokens for c in completions), out
 
 
-def measure(specs: list[str], problems: list, model_id: str) -> list[dict[str, object]]:  # type: ignore[type-arg]
+Runner = Callable[[object, object], tuple[float, int, str]]
+
+
+def measure(
+    specs: list[str],
+    problems: list,  # type: ignore[type-arg]
+    model_id: str,
+    run_one: Runner,
+) -> list[dict[str, object]]:
     """Every setting on every problem, the settings taking turns problem by problem (the
     order rotated) so that a slower or faster spell of the machine falls on all alike."""
     labelled = [setting(s) for s in specs]
@@ -135,6 +144,7 @@ def main() -> None:
     ap.add_argument("--model", help="default: the workload's shipped model")
     args = ap.parse_args()
     problems: list[object]
+    run_one: Runner = run_l1 if args.workload == "l1" else run_bfcl
     if args.workload == "l1":
         args.model = args.model or SHIPPED_L1_MODEL
         problems = list(
@@ -143,12 +153,12 @@ def main() -> None:
     else:
         args.model = args.model or SHIPPED_FC_MODEL
         problems = [item for c in BFCL_CATEGORIES for item in load_category(c, args.n)]
-    rows = measure(args.settings.split(","), problems, args.model)
+    rows = measure(args.settings.split(","), problems, args.model, run_one)
     base = rows[0]
     what = "RuleArena problems" if args.workload == "l1" else "BFCL items"
     print(f"{len(problems)} {what}, {args.model}")
     print(
-        f"{'threads':>14} {'median s':>9} {'mean s':>7} {'out tok/s':>10} {'ratio':>6} {'differ':>7}"
+        f"{'threads/grammar':>18} {'median s':>9} {'mean s':>7} {'out tok/s':>10} {'ratio':>6} {'differ':>7}"
     )
     for r in rows:
         differ = sum(a != b for a, b in zip(r["outputs"], base["outputs"], strict=True))  # type: ignore[call-overload]

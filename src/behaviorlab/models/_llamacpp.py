@@ -7,6 +7,7 @@ A LoRA adapter (a GGUF adapter file, ``general.type = adapter``) is applied over
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import math
 import os
@@ -51,6 +52,13 @@ def default_threads() -> int:
         if n < 1:
             raise ModelError(f"{THREADS_ENV} must be at least 1, not {n}")
         return n
+    return _usable_cores()
+
+
+@functools.cache
+def _usable_cores() -> int:
+    """The CPUs this process may run on, at most the physical cores where they are known
+    (read once: every completion asks, and psutil reads the topology from /sys)."""
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     usable = usable or 1
     try:
@@ -160,12 +168,13 @@ class LlamaCppModel(Model):
         self._lock = threading.Lock()
 
     def settings(self) -> dict[str, Any]:
+        decode, batch = self.threads()
         return {
             **super().settings(),
             "path": str(self.path),
             "n_ctx": self.n_ctx,
-            "n_threads": self.threads()[0],
-            "n_threads_batch": self.threads()[1],
+            "n_threads": decode,
+            "n_threads_batch": batch,
             "constrained": self.constrained,
             "lazy_grammar": self.lazy_grammar,
             "adapter": str(self.adapter_path) if self.adapter_path else None,
