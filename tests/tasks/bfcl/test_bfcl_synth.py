@@ -13,6 +13,7 @@ from behaviorlab.models import ScriptedModel, ToolSpec, tool_call_text
 from behaviorlab.tasks.bfcl import load_category
 from behaviorlab.tasks.bfcl._agents import FunctionCallingAgent
 from behaviorlab.tasks.bfcl._apis import APIS
+from behaviorlab.tasks.bfcl._apisets import API_SETS, api_set, apis_by_name
 from behaviorlab.tasks.bfcl._contamination import contamination_report, item_text
 from behaviorlab.tasks.bfcl._synth import (
     KINDS,
@@ -36,17 +37,62 @@ def examples() -> list[SynthExample]:
     return generate(600, seed=7)
 
 
-def test_the_apis_are_diverse_and_every_clause_names_every_required_parameter():
-    assert len(APIS) >= 35 and len({a.domain for a in APIS}) >= 10
-    types = Counter(p.type for a in APIS for p in a.params)
+@pytest.mark.parametrize(("name", "least", "domains"), [("core", 35, 10), ("wide", 100, 30)])
+def test_the_apis_are_diverse_and_every_clause_names_every_required_parameter(
+    name: str, least: int, domains: int
+):
+    apis = api_set(name)
+    assert len(apis) >= least and len({a.domain for a in apis}) >= domains
+    types = Counter(p.type for a in apis for p in a.params)
     assert {"string", "integer", "number", "boolean", "array", "object"} <= set(types)
-    assert any(p.enum for a in APIS for p in a.params)
-    assert any(not p.required and p.default is not None for a in APIS for p in a.params)
-    for a in APIS:
+    assert any(p.enum for a in apis for p in a.params)
+    assert any(not p.required and p.default is not None for a in apis for p in a.params)
+    for a in apis:
         for clause in a.clauses:
             for p in a.params:
                 if p.required:
                     assert "{" + p.name + "}" in clause, (a.name, clause, p.name)
+
+
+def test_the_api_sets_core_is_the_shipped_data_and_wide_adds_to_it():
+    assert api_set("core") is APIS
+    assert API_SETS["wide"][: len(APIS)] == APIS
+    # every API and alias name is one function's alone, across the sets
+    names = [n for a in API_SETS["wide"] for n in (a.name, *a.aliases)]
+    assert len(names) == len(set(names))
+    assert set(apis_by_name()) == {a.name for a in API_SETS["wide"]}
+    with pytest.raises(ValueError, match="unknown API set 'everything'; the sets are core, wide"):
+        api_set("everything")
+    # the default draws from the core set, so a recipe without `apis` keeps its data
+    assert [e.model_dump() for e in generate(40, seed=2)] == [
+        e.model_dump() for e in generate(40, seed=2, apis="core")
+    ]
+
+
+def test_a_wide_training_set_verifies_draws_beyond_the_core_and_stays_clear_of_bfcl():
+    pytest.importorskip("llama_cpp")
+    ts = synth_training_set(150, seed=4, apis="wide")
+    summary = ts.info["summary"]
+    assert summary.apis == "wide" and ts.provenance["apis"] == "wide"
+    assert summary.kept == summary.generated == 150 and summary.rejected == {}
+    assert summary.grammar_checked
+    assert summary.worst_examples_share <= MAX_OVERLAP and summary.worst_items_share <= MAX_OVERLAP
+    core = {a.name for a in APIS}
+    used = {api for e in ts.examples for api in e.metadata["apis"]}
+    assert len(used - core) >= 40 and used & core
+
+
+def test_the_task_passes_the_api_set_through():
+    from behaviorlab.tasks import TrainingOptions, get_task
+
+    task = get_task("bfcl")
+    opts = TrainingOptions(n=8, seed=1, extra={"check_grammar": False, "apis": "wide"})
+    assert task.training_examples(opts).provenance["apis"] == "wide"
+    default = TrainingOptions(n=8, seed=1, extra={"check_grammar": False})
+    assert task.training_examples(default).provenance["apis"] == "core"
+    bad = TrainingOptions(n=8, seed=1, extra={"check_grammar": False, "apis": "nope"})
+    with pytest.raises(ValueError, match="unknown API set 'nope'"):
+        task.training_examples(bad)
 
 
 def test_generation_is_seeded_and_covers_every_kind(examples):

@@ -29,7 +29,8 @@ from behaviorlab.models import (
     tool_call_text,
     ungrounded_values,
 )
-from behaviorlab.tasks.bfcl._apis import APIS, Api, Param, apis_by_name, listing
+from behaviorlab.tasks.bfcl._apis import Api, Param, listing
+from behaviorlab.tasks.bfcl._apisets import api_set, apis_by_name
 from behaviorlab.tasks.bfcl._checker import check
 from behaviorlab.tasks.bfcl._data import BFCLItem
 
@@ -173,10 +174,10 @@ def _joined(sentences: list[str], rng: random.Random) -> str:
     return " ".join(out)
 
 
-def _distractors(target: list[Api], rng: random.Random, k: int) -> list[Api]:
+def _distractors(target: list[Api], rng: random.Random, k: int, apis: tuple[Api, ...]) -> list[Api]:
     domains = {a.domain for a in target}
-    near = [a for a in APIS if a not in target and a.domain in domains]
-    far = [a for a in APIS if a not in target and a.domain not in domains]
+    near = [a for a in apis if a not in target and a.domain in domains]
+    far = [a for a in apis if a not in target and a.domain not in domains]
     out: list[Api] = []
     for _ in range(k):
         pool = near if near and rng.random() < 0.5 else far
@@ -195,15 +196,21 @@ def _vary_param(api: Api, clause: str) -> Param | None:
 
 
 def make_example(
-    kind: str, rng: random.Random, idx: int, *, mask_share: float = 0.3
+    kind: str,
+    rng: random.Random,
+    idx: int,
+    *,
+    mask_share: float = 0.3,
+    apis: tuple[Api, ...] | None = None,
 ) -> SynthExample:
-    """One example of ``kind`` drawn with ``rng``."""
+    """One example of ``kind`` drawn with ``rng`` from ``apis`` (the core set by default)."""
+    apis = apis if apis is not None else api_set("core")
     if kind not in KINDS:
         raise ValueError(f"unknown example kind {kind!r}; kinds: {', '.join(KINDS)}")
     masked = rng.random() < mask_share
     if kind == "irrelevance":
-        asked = rng.choice(APIS)
-        offered_apis = _distractors([asked], rng, rng.randint(1, 4))
+        asked = rng.choice(apis)
+        offered_apis = _distractors([asked], rng, rng.randint(1, 4), apis)
         shown = [_Offer(a, rng, masked) for a in offered_apis]
         clause = rng.choice(asked.clauses)
         question = _sentence(_render(asked, clause, _sample(asked, clause, rng)), rng)
@@ -219,13 +226,13 @@ def make_example(
             params={o.name: o.params for o in shown},
         )
     if kind in ("simple", "multiple", "parallel"):
-        targets = [rng.choice(APIS)]
+        targets = [rng.choice(apis)]
     else:
-        targets = rng.sample(APIS, rng.randint(2, 3))
+        targets = rng.sample(apis, rng.randint(2, 3))
     extra = {"simple": 0, "multiple": rng.randint(1, 4), "parallel": 0}.get(kind, rng.randint(0, 2))
     offers = {a.name: _Offer(a, rng, masked) for a in targets}
     all_offers = list(offers.values()) + [
-        _Offer(a, rng, masked) for a in _distractors(targets, rng, extra)
+        _Offer(a, rng, masked) for a in _distractors(targets, rng, extra, apis)
     ]
     rng.shuffle(all_offers)
     calls: list[dict[str, dict[str, Any]]] = []
@@ -289,16 +296,23 @@ def make_example(
 
 
 def generate(
-    n: int, *, seed: int = 0, mix: dict[str, float] | None = None, mask_share: float = 0.3
+    n: int,
+    *,
+    seed: int = 0,
+    mix: dict[str, float] | None = None,
+    mask_share: float = 0.3,
+    apis: str = "core",
 ) -> list[SynthExample]:
-    """``n`` examples, kinds drawn in the proportions of ``mix``; the same seed, the same data."""
+    """``n`` examples, kinds drawn in the proportions of ``mix``, from the API set ``apis``
+    (``_apisets.API_SETS``); the same seed and set, the same data."""
+    pool = api_set(apis)
     weights = mix or DEFAULT_MIX
     unknown = set(weights) - set(KINDS)
     if unknown:
         raise ValueError(f"unknown example kinds in the mix: {sorted(unknown)}")
     rng = random.Random(seed)
     kinds = rng.choices(list(weights), weights=list(weights.values()), k=n)
-    return [make_example(k, rng, i, mask_share=mask_share) for i, k in enumerate(kinds)]
+    return [make_example(k, rng, i, mask_share=mask_share, apis=pool) for i, k in enumerate(kinds)]
 
 
 # ----------------------------------------------------------------------------- verification
@@ -384,14 +398,18 @@ def verify(ex: SynthExample, matcher: Any = None) -> list[str]:
     return problems
 
 
-def no_call_twin(ex: SynthExample, rng: random.Random) -> SynthExample:
+def no_call_twin(
+    ex: SynthExample, rng: random.Random, apis: tuple[Api, ...] | None = None
+) -> SynthExample:
     """The same functions offered (same names, same order) with a request none of them
-    serves: an API that is not offered, of an offered one's domain half the time. With
-    ``ex`` it makes a contrast in which only the request decides whether to call."""
+    serves: an API of ``apis`` (the core set by default) that is not offered, of an offered
+    one's domain half the time. With ``ex`` it makes a contrast in which only the request
+    decides whether to call."""
+    apis = apis if apis is not None else api_set("core")
     offered = set(ex.apis.values())
     domains = {apis_by_name()[a].domain for a in offered}
-    near = [a for a in APIS if a.name not in offered and a.domain in domains]
-    pool = near if near and rng.random() < 0.5 else [a for a in APIS if a.name not in offered]
+    near = [a for a in apis if a.name not in offered and a.domain in domains]
+    pool = near if near and rng.random() < 0.5 else [a for a in apis if a.name not in offered]
     asked = rng.choice(pool)
     clause = rng.choice(asked.clauses)
     return SynthExample(

@@ -82,7 +82,7 @@ class BFCLTask(Task):
         """``options.n`` synthetic requests for the fc agent, verified, with a contamination
         report (``-T check_grammar=false`` skips llama.cpp's grammar check,
         ``-T max_overlap=0.02`` moves the contamination limit, ``-T contrastive=true`` makes
-        the DPO pairs contrastive). ``options.weights`` (a
+        the DPO pairs contrastive, ``-T apis=wide`` draws from the wide set of synthetic APIs). ``options.weights`` (a
         recipe's ``[data] weights``) replaces the mix of kinds: relative weights by kind."""
         from behaviorlab.tasks.bfcl._trainingdata import MAX_OVERLAP, synth_training_set
 
@@ -95,6 +95,7 @@ class BFCLTask(Task):
             mix={k: float(v) for k, v in options.weights.items()} or None,
             pairs=options.pairs,
             contrastive=bool(extra.get("contrastive", False)),
+            apis=str(extra.get("apis", "core")),
         )
 
     def scenarios(self, options: ScenarioOptions) -> list[Scenario]:

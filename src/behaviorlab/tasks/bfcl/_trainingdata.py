@@ -21,6 +21,7 @@ from pydantic import BaseModel, Field
 from behaviorlab.models import ChatMessage, GrammarMatcher, PreferencePair, TrainingExample
 from behaviorlab.tasks._capabilities import TrainingSet
 from behaviorlab.tasks.bfcl._agents import FCInput, fc_messages
+from behaviorlab.tasks.bfcl._apisets import api_set
 from behaviorlab.tasks.bfcl._contamination import (
     DEFAULT_N,
     contamination_report,
@@ -47,6 +48,8 @@ MAX_OVERLAP = 0.01
 
 class SynthSummary(BaseModel):
     seed: int
+    #: the set of synthetic APIs the requests were drawn from
+    apis: str = "core"
     generated: int
     kept: int
     rejected: dict[str, int] = Field(default_factory=dict)
@@ -82,7 +85,11 @@ def training_example(ex: SynthExample) -> TrainingExample:
 
 
 def preference_pairs(
-    examples: list[SynthExample], *, seed: int = 0, contrastive: bool = False
+    examples: list[SynthExample],
+    *,
+    seed: int = 0,
+    contrastive: bool = False,
+    apis: str = "core",
 ) -> list[PreferencePair]:
     """DPO pairs, the verified answer chosen and a plausible wrong one rejected, kept only
     where BFCL's checker rejects it; the prompt is the fc agent's own.
@@ -122,7 +129,7 @@ def preference_pairs(
             add(ex, rejected_answer(ex, rng))
             continue
         add(ex, (rng.choice(NO_CALL_ANSWERS), "no_call_when_one_fits"))
-        twin = no_call_twin(ex, rng)
+        twin = no_call_twin(ex, rng, api_set(apis))
         if not verify(twin):
             add(twin, rejected_answer(twin, rng))
     return out
@@ -141,14 +148,16 @@ def synth_training_set(
     mix: dict[str, float] | None = None,
     pairs: bool = False,
     contrastive: bool = False,
+    apis: str = "core",
 ) -> TrainingSet:
     """Generate ``n`` examples (kinds in the proportions of ``mix``, default ``DEFAULT_MIX``)
     and keep the verified ones, with the contamination report and the counts as files beside
     the export; a dataset overlapping BFCL more than ``max_overlap`` is refused (ValueError).
-    With ``pairs``, DPO pairs of the same requests too (:func:`preference_pairs`; its
+    ``apis`` names the set of synthetic APIs drawn from
+    (``core`` or ``wide``). With ``pairs``, DPO pairs of the same requests too (:func:`preference_pairs`; its
     ``contrastive`` form adds requests, so the contamination check covers the pairs' too)."""
     matcher = GrammarMatcher() if check_grammar else None
-    examples = generate(n, seed=seed, mix=mix)
+    examples = generate(n, seed=seed, mix=mix, apis=apis)
     kept: list[SynthExample] = []
     rejected: Counter[str] = Counter()
     try:
@@ -161,7 +170,9 @@ def synth_training_set(
     finally:
         if matcher is not None:
             matcher.close()
-    made_pairs = preference_pairs(kept, seed=seed, contrastive=contrastive) if pairs else []
+    made_pairs = (
+        preference_pairs(kept, seed=seed, contrastive=contrastive, apis=apis) if pairs else []
+    )
     asked = {p.input for p in made_pairs if p.input} - {e.question for e in kept}
     report = contamination_report(
         [example_text(e) for e in kept] + sorted(asked), [e.question for e in kept] + sorted(asked)
@@ -175,6 +186,7 @@ def synth_training_set(
         )
     summary = SynthSummary(
         seed=seed,
+        apis=apis,
         generated=len(examples),
         kept=len(kept),
         rejected=dict(rejected),
