@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -110,6 +111,30 @@ def test_bf16_mixed_precision_trains_on_the_same_code_path(tiny_model, data_dir,
 
     weights = load_file(str(tmp_path / "bf16" / "adapter_model.safetensors"))
     assert weights and {str(t.dtype) for t in weights.values()} == {"torch.float32"}
+
+
+def test_bf16_on_a_cpu_without_bf16_instructions_is_warned_about(tmp_path, monkeypatch):
+    from behaviorlab.train import _trainer
+
+    avx2 = tmp_path / "avx2"
+    avx2.write_text("processor\t: 0\nflags\t\t: fpu sse2 avx avx2 fma\n\nprocessor\t: 1\n")
+    amx = tmp_path / "amx"
+    amx.write_text("flags\t\t: fpu avx2 avx512f avx512_bf16 amx_tile amx_bf16\n")
+    assert _trainer.cpu_bf16_native(avx2) is False
+    assert _trainer.cpu_bf16_native(amx) is True
+    assert _trainer.cpu_bf16_native(tmp_path / "absent") is None  # not Linux: nothing claimed
+    (tmp_path / "empty").write_text("processor\t: 0\n")
+    assert _trainer.cpu_bf16_native(tmp_path / "empty") is None
+
+    bf16 = FAST.model_copy(update={"precision": "bf16", "device": "cpu"})
+    monkeypatch.setattr(_trainer, "cpu_bf16_native", lambda: False)
+    with pytest.warns(UserWarning, match="without AVX512-BF16 or AMX.*precision = \"fp32\""):
+        assert _trainer._use_cpu(bf16)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert _trainer._use_cpu(FAST.model_copy(update={"device": "cpu"}))  # fp32: quiet
+        monkeypatch.setattr(_trainer, "cpu_bf16_native", lambda: True)
+        assert _trainer._use_cpu(bf16)  # native bf16: quiet
 
 
 def test_the_adapter_is_served_by_the_transformers_provider(sft_dir):

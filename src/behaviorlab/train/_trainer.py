@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import time
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -232,11 +233,35 @@ def _config_kwargs(
 
 def _use_cpu(settings: TrainSettings) -> bool:
     torch = require("torch")
-    if settings.device == "cpu":
-        return True
     if settings.device == "cuda" and not torch.cuda.is_available():
         raise RuntimeError("device 'cuda' requested but torch sees no GPU")
-    return not torch.cuda.is_available()
+    cpu = settings.device == "cpu" or not torch.cuda.is_available()
+    if cpu and settings.precision == "bf16" and cpu_bf16_native() is False:
+        warnings.warn(
+            "precision 'bf16' on a CPU without AVX512-BF16 or AMX instructions: bf16 autocast "
+            "runs emulated there, several times slower than 'fp32' (a LoRA SFT step of "
+            "SmolLM2-135M: over 100 s against about 15 s on a 2-core AVX2 machine); set "
+            "precision = \"fp32\" for this machine",
+            stacklevel=2,
+        )
+    return cpu
+
+
+def cpu_bf16_native(cpuinfo: str | Path = "/proc/cpuinfo") -> bool | None:
+    """Whether this CPU computes in bf16 natively (the AVX512-BF16 or AMX-BF16 flag), from
+    Linux's CPU flags; None where they cannot be read (another OS), so nothing is claimed."""
+    try:
+        text = Path(cpuinfo).read_text()
+    except OSError:
+        return None
+    flags: set[str] = set()
+    for line in text.splitlines():
+        key, _, value = line.partition(":")
+        if key.strip() == "flags":
+            flags.update(value.split())
+    if not flags:
+        return None
+    return bool(flags & {"avx512_bf16", "amx_bf16"})
 
 
 def _lora(settings: TrainSettings) -> Any:
