@@ -128,7 +128,7 @@ def test_bf16_on_a_cpu_without_bf16_instructions_is_warned_about(tmp_path, monke
 
     bf16 = FAST.model_copy(update={"precision": "bf16", "device": "cpu"})
     monkeypatch.setattr(_trainer, "cpu_bf16_native", lambda: False)
-    with pytest.warns(UserWarning, match="without AVX512-BF16 or AMX.*precision = \"fp32\""):
+    with pytest.warns(UserWarning, match='without AVX512-BF16 or AMX.*precision = "fp32"'):
         assert _trainer._use_cpu(bf16)
     with warnings.catch_warnings():
         warnings.simplefilter("error")

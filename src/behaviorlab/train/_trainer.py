@@ -241,7 +241,7 @@ def _use_cpu(settings: TrainSettings) -> bool:
             "precision 'bf16' on a CPU without AVX512-BF16 or AMX instructions: bf16 autocast "
             "runs emulated there, several times slower than 'fp32' (a LoRA SFT step of "
             "SmolLM2-135M: over 100 s against about 15 s on a 2-core AVX2 machine); set "
-            "precision = \"fp32\" for this machine",
+            'precision = "fp32" for this machine',
             stacklevel=2,
         )
     return cpu
