@@ -12,6 +12,12 @@ the lowest threshold, which withholds least).
 python benchmarks/bfcl_call_threshold.py --db runs/bfcl-dev.db [--model M] [--threads 2]
 python benchmarks/bfcl_call_threshold.py --db runs/bfcl-dev.db --stored   # the table again, no model
 
+Thresholds are printed to six places: each candidate sits just above a recorded value (0.500001
+withholds a reading of exactly 0.5; a threshold of 0.5 keeps it), so copy it whole.
+``--gate grounded=0.5`` also tries every other signal on top of that rule (a call must pass
+both); signals that need only the request and the calls (``relevance_name``, ``relevance_doc``)
+are computed from stored runs that predate them.
+
 Each slice is one resumable evaluation in the store. A plot of right answers against the
 threshold is written beside the store (``<db>.threshold.html``).
 """
@@ -24,9 +30,10 @@ from pathlib import Path
 from behaviorlab.evals import EvalConfig, RunRecord, list_evals, load_results, run_eval
 from behaviorlab.store import Store
 from behaviorlab.tasks import ScenarioOptions, get_task
-from behaviorlab.tasks.bfcl._agents import CALL_SIGNALS
+from behaviorlab.tasks.bfcl._agents import CALL_SIGNALS, FCInput, request_signals
 from behaviorlab.tasks.bfcl._checker import check
 from behaviorlab.tasks.bfcl._data import BFCLItem
+from behaviorlab.tasks.bfcl._schema import portable_name
 
 DEV_SLICES = [
     "simple_python[10:20]",
@@ -44,14 +51,40 @@ DEV_SLICES = [
 ]
 
 
+def signal_value(
+    r: RunRecord, inputs: dict[str, FCInput], signal: str, gate: tuple[str, float] | None = None
+) -> float | None:
+    """The run's reading of ``signal``: as recorded, or (for the readings that need only the
+    request and the calls, such as ``relevance_name``) computed from its calls, so runs
+    recorded before a signal existed can be read. With ``gate`` (signal, threshold), a run
+    below the gate reads 0.0: the signal's threshold is then applied on top of the gate."""
+    value = r.extra.get(signal)
+    if value is None and isinstance(r.answer, list) and r.answer:
+        inp = inputs[r.scenario_id]
+        # the answer holds BFCL's function names; the signals read the names offered
+        offered = {portable_name(t.name): t.name for t in inp.tools}
+        calls = [{offered.get(portable_name(n), n): a for n, a in c.items()} for c in r.answer]
+        value = request_signals(calls, inp).get(signal)
+    if gate is not None and isinstance(value, int | float):
+        g = signal_value(r, inputs, gate[0])
+        if isinstance(g, int | float) and g < gate[1]:
+            return 0.0
+    return value
+
+
 def right_at(
-    records: list[RunRecord], items: dict[str, BFCLItem], signal: str, threshold: float
+    records: list[RunRecord],
+    items: dict[str, BFCLItem],
+    signal: str,
+    threshold: float,
+    inputs: dict[str, FCInput] | None = None,
+    gate: tuple[str, float] | None = None,
 ) -> int:
     """How many of ``records`` are right once calls whose ``signal`` is below ``threshold``
-    are withheld."""
+    (or, with ``gate``, below the gate's threshold in its signal) are withheld."""
     right = 0
     for r in records:
-        conf = r.extra.get(signal)
+        conf = r.extra.get(signal) if inputs is None else signal_value(r, inputs, signal, gate)
         if isinstance(conf, int | float) and conf < threshold:
             right += check(items[r.scenario_id], []).valid
         else:
@@ -87,14 +120,21 @@ def main() -> None:
     ap.add_argument(
         "--stored", action="store_true", help="read each slice's last finished run, run nothing"
     )
+    ap.add_argument(
+        "--gate",
+        default=None,
+        help="SIGNAL=T: also try every other signal on top of this one (calls below T withheld)",
+    )
     a = ap.parse_args()
     store = Store(a.db)
     task = get_task("bfcl")
     by_slice: dict[str, list[RunRecord]] = {}
     items: dict[str, BFCLItem] = {}
+    inputs: dict[str, FCInput] = {}
     for split in a.slices.split(","):
         scenarios = task.scenarios(ScenarioOptions(split=split))
         items.update({sc.id: BFCLItem.model_validate(sc.metadata["item"]) for sc in scenarios})
+        inputs.update({sc.id: FCInput.model_validate(sc.input) for sc in scenarios})
         config = EvalConfig(
             task="bfcl", agent="fc-always", model=a.model, options=ScenarioOptions(split=split)
         )
@@ -111,26 +151,36 @@ def main() -> None:
         print(f"{split:26s} {sum(r.correct for r in rs)}/{len(rs)} right")
     best: tuple[float, str, float] | None = None  # (mean accuracy, signal, threshold)
     tables = {}
-    for signal in CALL_SIGNALS:
+    gate: tuple[str, float] | None = None
+    if a.gate:
+        name, _, t = a.gate.partition("=")
+        if name not in CALL_SIGNALS or not t:
+            raise SystemExit(f"--gate is SIGNAL=THRESHOLD with a signal of {CALL_SIGNALS}")
+        gate = (name, float(t))
+    runs: list[tuple[str, tuple[str, float] | None]] = [(s, None) for s in CALL_SIGNALS]
+    if gate is not None:
+        runs += [(s, gate) for s in CALL_SIGNALS if s != gate[0]]
+    for signal, gated in runs:
+        label = signal if gated is None else f"{signal} (with {gated[0]} >= {gated[1]})"
         values = sorted(
             {
                 float(c)
                 for rs in by_slice.values()
                 for r in rs
-                if isinstance(c := r.extra.get(signal), int | float)
+                if isinstance(c := signal_value(r, inputs, signal, gated), int | float)
             }
         )
         # candidates: no threshold, and just above each recorded value
         candidates = [0.0] + [round(v + 1e-6, 6) for v in values]
         table = [
-            (t, {s: right_at(rs, items, signal, t) for s, rs in by_slice.items()})
+            (t, {s: right_at(rs, items, signal, t, inputs, gated) for s, rs in by_slice.items()})
             for t in candidates
         ]
-        tables[signal] = table
+        tables[label] = table
         for t, counts in table:
             mean = _mean_accuracy(counts, by_slice)
             if best is None or mean > best[0] + 1e-12:
-                best = (mean, signal, t)
+                best = (mean, label, t)
     assert best is not None
     for signal, table in tables.items():
         print(f"\n{signal}: threshold | " + " | ".join(by_slice) + " | mean accuracy")
@@ -142,8 +192,8 @@ def main() -> None:
             last = row
             mean = _mean_accuracy(counts, by_slice)
             mark = "  <- chosen" if (signal, t) == best[1:] else ""
-            print(f"{t:.4f} | " + " | ".join(map(str, row)) + f" | {mean:.3f}{mark}")
-    print(f"\nchosen: {best[1]} >= {best[2]:.4f}, mean accuracy {best[0]:.3f} over the slices")
+            print(f"{t:.6f} | " + " | ".join(map(str, row)) + f" | {mean:.3f}{mark}")
+    print(f"\nchosen: {best[1]} >= {best[2]:.6f}, mean accuracy {best[0]:.3f} over the slices")
     _plot(tables, Path(a.db).with_suffix(".threshold.html"), best[1], best[2])
 
 

@@ -16,9 +16,11 @@ from behaviorlab.models import (
     ToolSpec,
     Usage,
     canonical_arguments,
+    content_stems,
     copied_values,
     get_model,
     parse_tool_calls,
+    request_relevance,
     tool_call_text,
     tool_calls_gbnf,
     ungrounded_values,
@@ -243,3 +245,35 @@ def test_copied_values_leave_out_choices_flags_and_nulls_and_ungrounded_ones_are
     # "3" in "13"), a tag made up: each is named
     text = "Weather in Porto for 13 days, ratio 2.5, tags harbor, 9 Ferry Row"
     assert ungrounded_values(schema, args, text) == ["Porto, Portugal", 3, 2.0, "night"]
+
+
+def test_content_stems_split_names_and_drop_function_words():
+    assert content_stems("getCurrentWeather") == {"curre", "weath"}
+    assert content_stems("calculate_triangle_area") == {"trian", "area"}
+    assert content_stems("Find the area of a triangle with base 10.") == {"area", "trian", "base"}
+    assert content_stems("fn_x1 p_2") == set()  # a masked name says nothing
+    assert content_stems("") == set()
+
+
+def test_request_relevance_reads_whether_the_request_speaks_of_what_a_function_does():
+    bmi = ToolSpec(
+        name="determine_body_mass_index",
+        description="Calculate body mass index given weight and height.",
+        parameters={},
+    )
+    area = ToolSpec(
+        name="calculate_triangle_area",
+        description="Calculate the area of a triangle given its base and height.",
+        parameters={},
+    )
+    q = "Calculate the area of a triangle given its base 10 and height 5."
+    assert request_relevance(q, area) == 1.0  # every word of its name is asked about
+    assert request_relevance(q, bmi) == 0.0
+    # name and description: "height" is shared, out of the request's four content stems
+    assert request_relevance(q, bmi, part="doc") == pytest.approx(1 / 4)
+    assert request_relevance(q, area, part="doc") == 1.0
+    masked = ToolSpec(name="fn_a1b2", description="Area of a triangle.", parameters={})
+    assert request_relevance(q, masked) == request_relevance(q, masked, part="doc") == 1.0
+    assert request_relevance("Hi!", area, part="doc") == 0.0  # no content words: nothing read
+    with pytest.raises(ValueError, match="part must be 'name' or 'doc', not 'body'"):
+        request_relevance(q, area, part="body")

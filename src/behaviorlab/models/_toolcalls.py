@@ -164,6 +164,48 @@ def ungrounded_values(schema: dict[str, Any], arguments: dict[str, Any], text: s
     return [v for v in copied_values(schema, arguments) if not _written(v, q)]
 
 
+#: words that say nothing about what a function does: English function words and the verbs
+#: most function names start with
+_STOPWORDS = frozenset(
+    """the and for with from that this these those into onto over under about above below
+    what which who whom whose when where why how are was were been being has have had does did
+    can could would should will shall may might must not nor but any all each every some such
+    than then there their them they its his her our your you use using used via per also only
+    get set calculate calc compute find fetch retrieve return returns returned given give
+    specific specified provided based value values number numbers function functions request
+    list make create check""".split()  # noqa: SIM905 (a word list reads better as text)
+)
+_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+
+
+def content_stems(text: str) -> set[str]:
+    """The content words of ``text`` as crude stems (their first five letters): split on
+    anything not a letter and at camelCase and snake_case boundaries, lowercased, words under
+    three letters and :data:`_STOPWORDS` dropped. Generic: no domain's vocabulary."""
+    words = (w.lower() for w in _WORD.findall(text))
+    return {w[:5] for w in words if len(w) >= 3 and w not in _STOPWORDS}
+
+
+def request_relevance(text: str, tool: ToolSpec, *, part: str = "name") -> float:
+    """How much of what ``tool`` is about the request ``text`` mentions, from words alone.
+
+    ``part="name"``: the share of the function name's content stems the text contains (a name
+    with none, such as a masked ``fn_x1``, falls back to ``"doc"``). ``part="doc"``: the overlap
+    coefficient of the text's stems and those of the name and description together,
+    ``|both| / min(|text|, |doc|)``. 0.0 where either side has no content words."""
+    if part not in ("name", "doc"):
+        raise ValueError(f"part must be 'name' or 'doc', not {part!r}")
+    asked = content_stems(text)
+    if part == "name":
+        name = content_stems(tool.name)
+        if name:
+            return len(name & asked) / len(name)
+    doc = content_stems(tool.name + " " + tool.description)
+    if not asked or not doc:
+        return 0.0
+    return len(asked & doc) / min(len(asked), len(doc))
+
+
 def _leaves(v: Any) -> list[Any]:
     if isinstance(v, dict):
         return [x for val in v.values() for x in _leaves(val)]

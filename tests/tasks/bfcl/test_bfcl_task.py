@@ -15,6 +15,7 @@ from behaviorlab.cli import app
 from behaviorlab.models import (
     Completion,
     ScriptedModel,
+    ToolSpec,
     canonical_arguments,
     tool_call_text,
     tool_calls_gbnf,
@@ -288,8 +289,76 @@ def test_the_grounded_signal_withholds_calls_whose_values_the_request_does_not_w
     out = FCOutput.model_validate(withheld.output)
     assert out.calls == [] and out.withheld == [{"math_factorial": {"number": 7}}]
     assert "grounded 0.00" in out.text
-    with pytest.raises(ValueError, match="call_signal"):
+    with pytest.raises(ValueError, match="a call signal must be one of"):
         make_fc_agent(ScriptedModel([written]), call_signal="vibes")  # type: ignore[arg-type]
+
+
+def _turn(question: str, *tools: ToolSpec) -> dict:
+    return {"messages": [{"role": "user", "content": question}], "tools": list(tools)}
+
+
+_FORECAST = ToolSpec(
+    name="get_forecast",
+    description="Gets the weather forecast for a city.",
+    parameters={
+        "type": "object",
+        "properties": {"city": {"type": "string", "description": "City name."}},
+        "required": ["city"],
+    },
+)
+
+
+def test_a_call_gate_withholds_a_call_of_a_function_the_request_never_mentions():
+    # "Good Morning" is written in the request, so grounding keeps the call; no word of the
+    # request is a word of what get_forecast is about, so the relevance gate withholds it
+    made_up = tool_call_text("get_forecast", {"city": "Good Morning"})
+    fitting = tool_call_text("get_forecast", {"city": "Porto"})
+    agent = make_fc_agent(
+        ScriptedModel([made_up, fitting]),
+        min_call_confidence=0.5,
+        call_signal="grounded",
+        call_gates={"relevance_doc": 0.01},
+    )
+    off = agent.run(_turn("Translate 'good morning' into Italian.", _FORECAST))
+    assert off.metadata["grounded"] == 1.0 and off.metadata["relevance_doc"] == 0.0
+    out = FCOutput.model_validate(off.output)
+    assert out.calls == [] and out.withheld == [{"get_forecast": {"city": "Good Morning"}}]
+    assert "relevance_doc 0.00, below 0.01" in out.text
+    on = agent.run(_turn("What is the weather forecast for Porto?", _FORECAST))
+    assert on.metadata["relevance_doc"] > 0.5
+    assert FCOutput.model_validate(on.output).calls == [{"get_forecast": {"city": "Porto"}}]
+    assert agent.settings()["call_gates"] == {"relevance_doc": 0.01}
+
+
+def test_call_gates_are_checked_and_those_needing_logprobs_dropped_for_a_model_without():
+    call = tool_call_text("get_forecast", {"city": "Porto"})
+    with pytest.raises(ValueError, match="a call signal must be one of"):
+        make_fc_agent(ScriptedModel([call]), call_gates={"vibes": 0.5})
+    with pytest.raises(ValueError, match=r"relevance_doc must be in \[0, 1\], not 2"):
+        make_fc_agent(ScriptedModel([call]), call_gates={"relevance_doc": 2})
+    with pytest.raises(ValueError, match="required"):
+        make_fc_agent(
+            ScriptedModel([call]), tool_choice="required", call_gates={"relevance_doc": 0.01}
+        )
+    plain = make_fc_agent(
+        ScriptedModel([call]), call_gates={"call_confidence": 0.9, "relevance_doc": 0.01}
+    )
+    assert plain.call_gates == {"relevance_doc": 0.01}
+    sure = make_fc_agent(_SureModel([call]), call_gates={"call_confidence": 0.9})
+    assert sure.call_gates == {"call_confidence": 0.9}
+
+
+def test_the_fc_default_gates_calls_on_relevance_and_fc_always_keeps_them():
+    from behaviorlab.tasks.bfcl._task import CALL_GATES
+
+    task = get_task("bfcl")
+    call = tool_call_text("get_forecast", {"city": "Good Morning"})
+    turn = _turn("Translate 'good morning' into Italian.", _FORECAST)
+    fc = task.agent("fc", ScriptedModel([call]))
+    assert fc.call_gates == CALL_GATES == {"relevance_doc": 0.01}
+    assert FCOutput.model_validate(fc.run(turn).output).withheld
+    kept = task.agent("fc-always", ScriptedModel([call])).run(turn)
+    assert FCOutput.model_validate(kept.output).calls and "relevance_doc" in kept.metadata
 
 
 def test_fc_withholds_a_call_the_request_does_not_ground_and_fc_always_keeps_it():

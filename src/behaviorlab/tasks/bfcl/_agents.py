@@ -7,7 +7,7 @@ offered functions with schema-valid arguments, or plain text. ``fc-prompt`` writ
 prompt but calls the model without ``tools=`` and parses the text, so nothing constrains the
 decode: the ablation of the grammar (and BFCL's "prompt" mode on a native endpoint).
 
-Every decode that opens a call records how sure the agent is that a call was wanted, three
+Every decode that opens a call records how sure the agent is that a call was wanted, five
 ways (in the run's notes, ``Result.metadata``):
 
 - ``call_confidence``: the probability the model gave the call's first token (the ``<`` of
@@ -16,10 +16,14 @@ ways (in the run's notes, ``Result.metadata``):
 - ``min_token_p``: the probability of the least likely token of the completion (the same
   models);
 - ``grounded``: the share of the calls' argument values the request writes (enum choices and
-  flags aside; ``ungrounded_values``), for any model.
+  flags aside; ``ungrounded_values``), for any model;
+- ``relevance_name`` / ``relevance_doc``: how much of what the called functions are about
+  (their names; their names and descriptions) the request mentions, from words alone
+  (``request_relevance``; the least over the calls), for any model.
 
-With ``min_call_confidence`` the agent withholds calls whose ``call_signal`` is below it and
-answers that no offered function fits (the withheld calls are kept in the output and notes).
+With ``min_call_confidence`` the agent withholds calls whose ``call_signal`` is below it (and,
+with ``call_gates``, calls whose other readings are below theirs) and answers that no offered
+function fits (the withheld calls are kept in the output and notes).
 The signal and threshold are chosen on dev slices (``benchmarks/bfcl_call_threshold.py``),
 never on the items a figure reports.
 """
@@ -40,6 +44,7 @@ from behaviorlab.models import (
     ToolSpec,
     copied_values,
     parse_tool_calls,
+    request_relevance,
     tools_system_prompt,
     ungrounded_values,
 )
@@ -76,14 +81,18 @@ class FCOutput(BaseModel):
     withheld: list[dict[str, dict[str, Any]]] = Field(default_factory=list)
 
 
-CallSignal = Literal["call_confidence", "min_token_p", "grounded"]
+CallSignal = Literal[
+    "call_confidence", "min_token_p", "grounded", "relevance_name", "relevance_doc"
+]
 CALL_SIGNALS: tuple[str, ...] = get_args(CallSignal)
+#: the signals read from token log-probabilities (absent for a model that reports none)
+LOGPROB_SIGNALS: tuple[str, ...] = ("call_confidence", "min_token_p")
 
 
 def call_signals(
     completion: Completion, calls: list[dict[str, dict[str, Any]]], inp: FCInput
 ) -> dict[str, float]:
-    """The three readings of how sure a decode that opened ``calls`` was that a call was
+    """The readings of how sure a decode that opened ``calls`` was that a call was
     wanted (see the module's docstring); a reading the model cannot give is left out."""
     out: dict[str, float] = {}
     logprobs = completion.token_logprobs
@@ -98,6 +107,26 @@ def call_signals(
             values += len(copied_values(schemas.get(name, {}), args))
             missing += len(ungrounded_values(schemas.get(name, {}), args, request))
     out["grounded"] = 1.0 - missing / values if values else 1.0
+    out.update(request_signals(calls, inp))
+    return out
+
+
+def request_signals(calls: list[dict[str, dict[str, Any]]], inp: FCInput) -> dict[str, float]:
+    """The readings that need only the request and the functions called, not the decode:
+    ``relevance_name`` and ``relevance_doc`` (``request_relevance``: how much of what each
+    called function is about the request mentions; the least over the calls; a call of a
+    function not offered counts 0)."""
+    request = "\n".join(m.get("content", "") for m in inp.messages if m.get("role") == "user")
+    tools = {t.name: t for t in inp.tools}
+    out: dict[str, float] = {}
+    for part in ("name", "doc"):
+        scores = [
+            request_relevance(request, tools[name], part=part) if name in tools else 0.0
+            for call in calls
+            for name in call
+        ]
+        if scores:
+            out[f"relevance_{part}"] = min(scores)
     return out
 
 
@@ -140,13 +169,17 @@ class FunctionCallingAgent(Agent):
         tool_choice: Literal["auto", "required"] = "auto",
         min_call_confidence: float | None = None,
         call_signal: CallSignal = "call_confidence",
+        call_gates: dict[str, float] | None = None,
         name: str | None = None,
     ) -> None:
-        if call_signal not in CALL_SIGNALS:
-            raise ValueError(f"call_signal must be one of {CALL_SIGNALS}, not {call_signal!r}")
-        if min_call_confidence is not None and not 0.0 <= min_call_confidence <= 1.0:
-            raise ValueError(f"min_call_confidence must be in [0, 1], not {min_call_confidence}")
-        if min_call_confidence is not None and tool_choice == "required":
+        gates = dict(call_gates or {})
+        for signal in (call_signal, *gates):
+            if signal not in CALL_SIGNALS:
+                raise ValueError(f"a call signal must be one of {CALL_SIGNALS}, not {signal!r}")
+        for what, t in (("min_call_confidence", min_call_confidence), *gates.items()):
+            if t is not None and not 0.0 <= t <= 1.0:
+                raise ValueError(f"the threshold of {what} must be in [0, 1], not {t}")
+        if (min_call_confidence is not None or gates) and tool_choice == "required":
             raise ValueError("a call-confidence threshold cannot withhold a required call")
         self.model = model
         self.prompted = prompted
@@ -158,6 +191,8 @@ class FunctionCallingAgent(Agent):
         #: withhold calls the model was less sure of than this (None: keep every call)
         self.min_call_confidence = min_call_confidence
         self.call_signal = call_signal
+        #: further readings every call must reach as well ({signal: threshold})
+        self.call_gates = gates
         self.name = name or ("fc-prompt" if prompted else "fc")
         if tool_choice == "required" and name is None:
             self.name = "fc-required"
@@ -171,6 +206,7 @@ class FunctionCallingAgent(Agent):
             "tool_choice": self.tool_choice,
             "min_call_confidence": self.min_call_confidence,
             "call_signal": self.call_signal,
+            "call_gates": self.call_gates,
             "system_prompt": FC_SYSTEM_PROMPT,
         }
 
@@ -200,17 +236,19 @@ class FunctionCallingAgent(Agent):
         signals = call_signals(c, decoded, inp)
         annotate(**signals)
         sure = signals.get(self.call_signal)
-        threshold = self.min_call_confidence
-        if sure is not None and threshold is not None and sure < threshold:
-            annotate(withheld_calls=decoded)
-            return FCOutput(
-                text=(
-                    f"No offered function fits this request ({self.call_signal} {sure:.2f}, "
-                    f"below {threshold:.2f})."
-                ),
-                call_confidence=sure,
-                withheld=decoded,
-            )
+        rules = [(self.call_signal, self.min_call_confidence), *self.call_gates.items()]
+        for signal, threshold in rules:
+            value = signals.get(signal)
+            if value is not None and threshold is not None and value < threshold:
+                annotate(withheld_calls=decoded)
+                return FCOutput(
+                    text=(
+                        f"No offered function fits this request ({signal} {value:.2f}, "
+                        f"below {threshold:.2f})."
+                    ),
+                    call_confidence=sure,
+                    withheld=decoded,
+                )
         return FCOutput(calls=decoded, text=c.text, parse_error=error, call_confidence=sure)
 
 
@@ -221,19 +259,22 @@ def make_fc_agent(
     min_call_confidence: float | None = None,
     call_signal: CallSignal = "call_confidence",
     name: str | None = None,
+    call_gates: dict[str, float] | None = None,
 ) -> FunctionCallingAgent:
     """An fc agent; a threshold on a signal read from token log-probabilities is dropped for a
     model that does not report them (there is nothing to compare)."""
     if model is None:
         raise ValueError("the fc agent needs a model (--model)")
-    needs_logprobs = call_signal != "grounded"
-    if needs_logprobs and not model.reports_token_logprobs:
-        min_call_confidence = None
+    if not model.reports_token_logprobs:
+        if call_signal in LOGPROB_SIGNALS:
+            min_call_confidence = None
+        call_gates = {k: v for k, v in (call_gates or {}).items() if k not in LOGPROB_SIGNALS}
     return FunctionCallingAgent(
         model,
         prompted=prompted,
         tool_choice=tool_choice,
         min_call_confidence=min_call_confidence,
         call_signal=call_signal,
+        call_gates=call_gates,
         name=name,
     )
