@@ -274,6 +274,9 @@ def test_request_relevance_reads_whether_the_request_speaks_of_what_a_function_d
     assert request_relevance(q, area, part="doc") == 1.0
     masked = ToolSpec(name="fn_a1b2", description="Area of a triangle.", parameters={})
     assert request_relevance(q, masked) == request_relevance(q, masked, part="doc") == 1.0
-    assert request_relevance("Hi!", area, part="doc") == 0.0  # no content words: nothing read
+    # no content words, or another script: no reading at all (nothing to decide on)
+    assert request_relevance("Hi!", area, part="doc") is None
+    assert request_relevance("计算三角形的面积, base 10", area) is None
+    assert request_relevance(q, ToolSpec(name="fn_1", description="", parameters={})) is None
     with pytest.raises(ValueError, match="part must be 'name' or 'doc', not 'body'"):
         request_relevance(q, area, part="body")

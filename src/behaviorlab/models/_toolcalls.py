@@ -186,23 +186,30 @@ def content_stems(text: str) -> set[str]:
     return {w[:5] for w in words if len(w) >= 3 and w not in _STOPWORDS}
 
 
-def request_relevance(text: str, tool: ToolSpec, *, part: str = "name") -> float:
+def request_relevance(text: str, tool: ToolSpec, *, part: str = "name") -> float | None:
     """How much of what ``tool`` is about the request ``text`` mentions, from words alone.
 
     ``part="name"``: the share of the function name's content stems the text contains (a name
     with none, such as a masked ``fn_x1``, falls back to ``"doc"``). ``part="doc"``: the overlap
     coefficient of the text's stems and those of the name and description together,
-    ``|both| / min(|text|, |doc|)``. 0.0 where either side has no content words."""
+    ``|both| / min(|text|, |doc|)``.
+
+    None (no reading, so nothing should be decided on it) where either side has no content
+    words, or where the text is mostly written in letters outside the Latin alphabet, which
+    :func:`content_stems` does not split into words."""
     if part not in ("name", "doc"):
         raise ValueError(f"part must be 'name' or 'doc', not {part!r}")
+    letters = [c for c in text if c.isalpha()]
+    if not letters or sum(not c.isascii() for c in letters) > 0.3 * len(letters):
+        return None
     asked = content_stems(text)
     if part == "name":
         name = content_stems(tool.name)
-        if name:
+        if name and asked:
             return len(name & asked) / len(name)
     doc = content_stems(tool.name + " " + tool.description)
     if not asked or not doc:
-        return 0.0
+        return None
     return len(asked & doc) / min(len(asked), len(doc))
 
 

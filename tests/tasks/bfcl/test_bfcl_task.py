@@ -328,6 +328,13 @@ def test_a_call_gate_withholds_a_call_of_a_function_the_request_never_mentions()
     assert on.metadata["relevance_doc"] > 0.5
     assert FCOutput.model_validate(on.output).calls == [{"get_forecast": {"city": "Porto"}}]
     assert agent.settings()["call_gates"] == {"relevance_doc": 0.01}
+    # a request in a script the word splitter cannot read gives no reading: the gate abstains
+    other = make_fc_agent(
+        ScriptedModel([tool_call_text("get_forecast", {"city": "东京"})]),
+        call_gates={"relevance_doc": 0.01},
+    ).run(_turn("东京明天的天气预报是什么?", _FORECAST))
+    assert "relevance_doc" not in other.metadata
+    assert FCOutput.model_validate(other.output).calls == [{"get_forecast": {"city": "东京"}}]
 
 
 def test_call_gates_are_checked_and_those_needing_logprobs_dropped_for_a_model_without():

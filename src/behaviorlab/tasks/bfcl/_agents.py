@@ -115,7 +115,8 @@ def request_signals(calls: list[dict[str, dict[str, Any]]], inp: FCInput) -> dic
     """The readings that need only the request and the functions called, not the decode:
     ``relevance_name`` and ``relevance_doc`` (``request_relevance``: how much of what each
     called function is about the request mentions; the least over the calls; a call of a
-    function not offered counts 0)."""
+    function not offered counts 0; no reading where the request cannot be read in words, such
+    as one written in another script)."""
     request = "\n".join(m.get("content", "") for m in inp.messages if m.get("role") == "user")
     tools = {t.name: t for t in inp.tools}
     out: dict[str, float] = {}
@@ -125,8 +126,9 @@ def request_signals(calls: list[dict[str, dict[str, Any]]], inp: FCInput) -> dic
             for call in calls
             for name in call
         ]
-        if scores:
-            out[f"relevance_{part}"] = min(scores)
+        read = [x for x in scores if x is not None]
+        if read:  # a call whose relevance cannot be read (another script) does not count
+            out[f"relevance_{part}"] = min(read)
     return out
 
 
