@@ -75,29 +75,21 @@ def test_the_shipped_adapter_calls_the_right_function_with_the_right_arguments()
         assert r.output.calls == expected, (question, r.output.text)
 
 
+_MODEL_STILL_CALLS = pytest.mark.xfail(
+    strict=True, reason="known: the shipped adapter itself calls an offered function on any request"
+)
+
+
 @pytest.mark.slow
+@pytest.mark.parametrize("agent_name", ["fc", pytest.param("fc-always", marks=_MODEL_STILL_CALLS)])
 @pytest.mark.parametrize("question", NO_CALL)
-def test_the_fc_agent_calls_nothing_where_no_offered_function_serves_the_request(
-    question: str,
+def test_nothing_is_called_where_no_offered_function_serves_the_request(
+    question: str, agent_name: str
 ) -> None:
+    """fc (its gates) calls nothing; fc-always shows what the model itself does."""
     model = get_model(SHIPPED_FC_MODEL, config=GenerationConfig(max_tokens=96), n_threads=2)
-    agent = get_task("bfcl").agent("fc", model)
+    agent = get_task("bfcl").agent(agent_name, model)
     r = agent.run({"messages": [{"role": "user", "content": question}], "tools": [WEATHER, TIMER]})
     assert r.error is None
     assert r.output.calls == [], (question, r.output.calls)
     assert r.output.withheld and r.metadata["relevance_doc"] == 0.0
-
-
-@pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True, reason="known: the shipped adapter itself calls an offered function on any request"
-)
-@pytest.mark.parametrize("question", NO_CALL)
-def test_the_model_itself_calls_nothing_where_no_offered_function_serves_the_request(
-    question: str,
-) -> None:
-    model = get_model(SHIPPED_FC_MODEL, config=GenerationConfig(max_tokens=96), n_threads=2)
-    agent = get_task("bfcl").agent("fc-always", model)
-    r = agent.run({"messages": [{"role": "user", "content": question}], "tools": [WEATHER, TIMER]})
-    assert r.error is None
-    assert r.output.calls == [], (question, r.output.calls)
