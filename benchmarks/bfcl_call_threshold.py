@@ -26,14 +26,15 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import NamedTuple
 
 from behaviorlab.evals import EvalConfig, RunRecord, list_evals, load_results, run_eval
 from behaviorlab.store import Store
-from behaviorlab.tasks import ScenarioOptions, get_task
+from behaviorlab.tasks import Scenario, ScenarioOptions, get_task
 from behaviorlab.tasks.bfcl._agents import CALL_SIGNALS, FCInput, request_signals
 from behaviorlab.tasks.bfcl._checker import check
 from behaviorlab.tasks.bfcl._data import BFCLItem
-from behaviorlab.tasks.bfcl._schema import portable_name
+from behaviorlab.tasks.bfcl._schema import original_calls
 
 DEV_SLICES = [
     "simple_python[10:20]",
@@ -51,8 +52,20 @@ DEV_SLICES = [
 ]
 
 
+class Offered(NamedTuple):
+    """What the agent was given for one item, and BFCL's name for each function it offered."""
+
+    input: FCInput
+    #: offered name -> BFCL's (the task's ``names``: dots and the like made portable)
+    names: dict[str, str]
+
+    @classmethod
+    def of(cls, sc: Scenario) -> Offered:
+        return cls(FCInput.model_validate(sc.input), dict(sc.metadata["names"]))
+
+
 def signal_value(
-    r: RunRecord, inputs: dict[str, FCInput], signal: str, gate: tuple[str, float] | None = None
+    r: RunRecord, inputs: dict[str, Offered], signal: str, gate: tuple[str, float] | None = None
 ) -> float | None:
     """The run's reading of ``signal``: as recorded, or (for the readings that need only the
     request and the calls, such as ``relevance_name``) computed from its calls, so runs
@@ -60,11 +73,10 @@ def signal_value(
     below the gate reads 0.0: the signal's threshold is then applied on top of the gate."""
     value = r.extra.get(signal)
     if value is None and isinstance(r.answer, list) and r.answer:
-        inp = inputs[r.scenario_id]
+        offered = inputs[r.scenario_id]
         # the answer holds BFCL's function names; the signals read the names offered
-        offered = {portable_name(t.name): t.name for t in inp.tools}
-        calls = [{offered.get(portable_name(n), n): a for n, a in c.items()} for c in r.answer]
-        value = request_signals(calls, inp).get(signal)
+        calls = original_calls(r.answer, {bfcl: o for o, bfcl in offered.names.items()})
+        value = request_signals(calls, offered.input).get(signal)
     if gate is not None and isinstance(value, int | float):
         g = signal_value(r, inputs, gate[0])
         if isinstance(g, int | float) and g < gate[1]:
@@ -77,7 +89,7 @@ def right_at(
     items: dict[str, BFCLItem],
     signal: str,
     threshold: float,
-    inputs: dict[str, FCInput] | None = None,
+    inputs: dict[str, Offered] | None = None,
     gate: tuple[str, float] | None = None,
 ) -> int:
     """How many of ``records`` are right once calls whose ``signal`` is below ``threshold``
@@ -130,11 +142,11 @@ def main() -> None:
     task = get_task("bfcl")
     by_slice: dict[str, list[RunRecord]] = {}
     items: dict[str, BFCLItem] = {}
-    inputs: dict[str, FCInput] = {}
+    inputs: dict[str, Offered] = {}
     for split in a.slices.split(","):
         scenarios = task.scenarios(ScenarioOptions(split=split))
         items.update({sc.id: BFCLItem.model_validate(sc.metadata["item"]) for sc in scenarios})
-        inputs.update({sc.id: FCInput.model_validate(sc.input) for sc in scenarios})
+        inputs.update({sc.id: Offered.of(sc) for sc in scenarios})
         config = EvalConfig(
             task="bfcl", agent="fc-always", model=a.model, options=ScenarioOptions(split=split)
         )

@@ -8,6 +8,7 @@ import platform
 import sys
 import time
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -67,15 +68,22 @@ class TrainManifest(BaseModel):
     duration_s: float = 0.0
 
 
-def _cpu_name() -> str:
+def cpuinfo_value(key: str, cpuinfo: str | Path = "/proc/cpuinfo") -> str | None:
+    """The first value of ``key`` in Linux's CPU description ("model name", "flags"); None
+    where there is none or the file cannot be read (another OS)."""
     try:
-        with open("/proc/cpuinfo", encoding="utf-8") as f:
+        with open(cpuinfo, encoding="utf-8") as f:
             for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
+                name, sep, value = line.partition(":")
+                if sep and name.strip() == key:
+                    return value.strip()
     except OSError:
         pass
-    return platform.processor() or platform.machine()
+    return None
+
+
+def _cpu_name() -> str:
+    return cpuinfo_value("model name") or platform.processor() or platform.machine()
 
 
 def environment() -> Environment:

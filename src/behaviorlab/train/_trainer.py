@@ -25,7 +25,7 @@ from pydantic import BaseModel, Field
 from behaviorlab.models import PreferencePair, TrainingExample
 from behaviorlab.train._deps import require
 from behaviorlab.train._export import load_examples, load_pairs, read_report, rows_hash
-from behaviorlab.train._manifest import DataInfo, TrainManifest, environment
+from behaviorlab.train._manifest import DataInfo, TrainManifest, cpuinfo_value, environment
 
 MANIFEST = "manifest.json"
 BASE_MARKER = "base_model.txt"  # read by models.load_causal_lm to find the base under an adapter
@@ -250,18 +250,10 @@ def _use_cpu(settings: TrainSettings) -> bool:
 def cpu_bf16_native(cpuinfo: str | Path = "/proc/cpuinfo") -> bool | None:
     """Whether this CPU computes in bf16 natively (the AVX512-BF16 or AMX-BF16 flag), from
     Linux's CPU flags; None where they cannot be read (another OS), so nothing is claimed."""
-    try:
-        text = Path(cpuinfo).read_text()
-    except OSError:
-        return None
-    flags: set[str] = set()
-    for line in text.splitlines():
-        key, _, value = line.partition(":")
-        if key.strip() == "flags":
-            flags.update(value.split())
+    flags = (cpuinfo_value("flags", cpuinfo) or "").split()
     if not flags:
         return None
-    return bool(flags & {"avx512_bf16", "amx_bf16"})
+    return bool({"avx512_bf16", "amx_bf16"} & set(flags))
 
 
 def _lora(settings: TrainSettings) -> Any:

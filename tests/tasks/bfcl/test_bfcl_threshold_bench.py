@@ -8,7 +8,6 @@ from pathlib import Path
 
 from behaviorlab.evals import RunRecord
 from behaviorlab.tasks import ScenarioOptions, get_task
-from behaviorlab.tasks.bfcl._agents import FCInput
 from behaviorlab.tasks.bfcl._data import BFCLItem
 
 _PATH = Path(__file__).parents[3] / "benchmarks" / "bfcl_call_threshold.py"
@@ -26,7 +25,7 @@ def test_stored_runs_are_read_under_the_offered_names_and_gated():
     bench = _bench()
     sc = get_task("bfcl").scenarios(ScenarioOptions(split="simple_python", n=2))[1]
     assert sc.input["tools"][0]["name"] == "math_factorial"  # offered; BFCL's is math.factorial
-    inputs = {sc.id: FCInput.model_validate(sc.input)}
+    inputs = {sc.id: bench.Offered.of(sc)}
     items = {sc.id: BFCLItem.model_validate(sc.metadata["item"])}
 
     def run(grounded: float) -> RunRecord:

@@ -89,6 +89,11 @@ CALL_SIGNALS: tuple[str, ...] = get_args(CallSignal)
 LOGPROB_SIGNALS: tuple[str, ...] = ("call_confidence", "min_token_p")
 
 
+def request_text(inp: FCInput) -> str:
+    """The turn's user messages, which the grounding and relevance readings read."""
+    return "\n".join(m.get("content", "") for m in inp.messages if m.get("role") == "user")
+
+
 def call_signals(
     completion: Completion, calls: list[dict[str, dict[str, Any]]], inp: FCInput
 ) -> dict[str, float]:
@@ -99,7 +104,7 @@ def call_signals(
     if logprobs:
         out["call_confidence"] = math.exp(logprobs[0])
         out["min_token_p"] = math.exp(min(logprobs))
-    request = "\n".join(m.get("content", "") for m in inp.messages if m.get("role") == "user")
+    request = request_text(inp)
     schemas = {t.name: t.parameters or {} for t in inp.tools}
     values = missing = 0
     for call in calls:
@@ -117,7 +122,7 @@ def request_signals(calls: list[dict[str, dict[str, Any]]], inp: FCInput) -> dic
     called function is about the request mentions; the least over the calls; a call of a
     function not offered counts 0; no reading where the request cannot be read in words, such
     as one written in another script)."""
-    request = "\n".join(m.get("content", "") for m in inp.messages if m.get("role") == "user")
+    request = request_text(inp)
     tools = {t.name: t for t in inp.tools}
     out: dict[str, float] = {}
     for part in ("name", "doc"):

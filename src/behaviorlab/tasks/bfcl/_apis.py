@@ -751,7 +751,3 @@ APIS: tuple[Api, ...] = (
         aliases=("text_translation",),
     ),
 )  # fmt: skip
-
-
-def apis_by_name() -> dict[str, Api]:
-    return {a.name: a for a in APIS}

@@ -54,7 +54,8 @@ CALL_SIGNAL: CallSignal = "grounded"
 MIN_CALL_CONFIDENCE: float | None = 0.5
 #: and the request must share a content word with the called function's name or description
 #: (``relevance_doc`` above 0: its least positive value is 1/min(request words, doc words),
-#: above 0.01 unless both have over 100 content words); chosen on the dev slices by a rule fixed before it was computed (README)
+#: above 0.01 unless both have over 100 content words); chosen on the dev slices by a rule
+#: fixed before it was computed (README)
 CALL_GATES: dict[str, float] = {"relevance_doc": 0.01}
 
 
@@ -89,7 +90,8 @@ class BFCLTask(Task):
         """``options.n`` synthetic requests for the fc agent, verified, with a contamination
         report (``-T check_grammar=false`` skips llama.cpp's grammar check,
         ``-T max_overlap=0.02`` moves the contamination limit, ``-T contrastive=true`` makes
-        the DPO pairs contrastive, ``-T apis=wide`` draws from the wide set of synthetic APIs). ``options.weights`` (a
+        the DPO pairs contrastive, ``-T apis=wide`` draws from the wide set of synthetic
+        APIs). ``options.weights`` (a
         recipe's ``[data] weights``) replaces the mix of kinds: relative weights by kind."""
         from behaviorlab.tasks.bfcl._trainingdata import MAX_OVERLAP, synth_training_set
 

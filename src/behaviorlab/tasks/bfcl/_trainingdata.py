@@ -101,6 +101,7 @@ def preference_pairs(
     request none of them serves), no call against a call of one of them; so only the request
     decides, and a model cannot gain by calling less (or more) everywhere."""
     rng = random.Random(f"bfcl-pairs-{seed}")
+    pool = api_set(apis)
     out: list[PreferencePair] = []
 
     def add(ex: SynthExample, drawn: tuple[str, str] | None) -> None:
@@ -129,7 +130,7 @@ def preference_pairs(
             add(ex, rejected_answer(ex, rng))
             continue
         add(ex, (rng.choice(NO_CALL_ANSWERS), "no_call_when_one_fits"))
-        twin = no_call_twin(ex, rng, api_set(apis))
+        twin = no_call_twin(ex, rng, pool)
         if not verify(twin):
             add(twin, rejected_answer(twin, rng))
     return out
@@ -153,8 +154,8 @@ def synth_training_set(
     """Generate ``n`` examples (kinds in the proportions of ``mix``, default ``DEFAULT_MIX``)
     and keep the verified ones, with the contamination report and the counts as files beside
     the export; a dataset overlapping BFCL more than ``max_overlap`` is refused (ValueError).
-    ``apis`` names the set of synthetic APIs drawn from
-    (``core`` or ``wide``). With ``pairs``, DPO pairs of the same requests too (:func:`preference_pairs`; its
+    ``apis`` names the set of synthetic APIs drawn from (``core`` or ``wide``). With
+    ``pairs``, DPO pairs of the same requests too (:func:`preference_pairs`; its
     ``contrastive`` form adds requests, so the contamination check covers the pairs' too)."""
     matcher = GrammarMatcher() if check_grammar else None
     examples = generate(n, seed=seed, mix=mix, apis=apis)
