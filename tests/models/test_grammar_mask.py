@@ -4,6 +4,8 @@ the grammar refuses that choice; a sampled decode is masked at every step."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 import numpy as np
 import pytest
 
@@ -119,3 +121,81 @@ def test_the_lazy_mask_decodes_what_llama_cpps_grammar_sampler_decodes(kind):
     if not sampled:
         assert lazy_out.text == full_out.text
         assert lazy_out.token_logprobs == pytest.approx(full_out.token_logprobs, abs=1e-4)
+
+
+def test_a_check_beside_the_grammar_masks_what_the_grammar_allows(vocab):
+    """A list that may copy each written number once (``InInputOrder(reuse=False)``): the
+    grammar allows a spent number again, the count check refuses it, and the mask then
+    gives the best token both allow."""
+    from typing import Annotated
+
+    from pydantic import BaseModel
+
+    from behaviorlab.models import CopyNumber, InInputOrder, constrain
+    from behaviorlab.models._constraints import prefix_check
+
+    class Parcel(BaseModel):
+        kilos: Annotated[int, CopyNumber()]
+        cm: Annotated[int, CopyNumber()]
+
+    class Shipment(BaseModel):
+        parcels: Annotated[list[Parcel], InInputOrder(reuse=False)]
+
+    compiled = constrain(
+        Shipment, "parcel: 4 kg, 30 cm\nparcel: 7 kg, 45 cm\n"
+    ).compiled_constraints  # type: ignore[attr-defined]
+    written = vocab.tokenize(
+        b'{"parcels":[{"kilos":4,"cm":30},{"kilos":4', add_bos=False, special=False
+    )
+    mask = GrammarMask(vocab, gbnf_for(compiled), greedy=True, check=prefix_check(compiled))
+    try:
+        ids = [1, 2, 3]
+        for t in written:  # the model writes these; each was allowed (a "4" may begin 45)
+            scores = np.zeros(vocab.n_vocab(), dtype=np.single)
+            scores[t] = 9.0
+            out = mask(np.array(ids, dtype=np.intc), scores)
+            assert int(np.argmax(out)) == t
+            ids.append(t)
+        # it now wants to end the number: "4" again, which the input writes once
+        scores = np.zeros(vocab.n_vocab(), dtype=np.single)
+        scores[token(vocab, ",")] = 9.0
+        scores[token(vocab, "5")] = 1.0
+        out = mask(np.array(ids, dtype=np.intc), scores)
+        assert int(np.argmax(out)) == token(vocab, "5") and mask.refused >= 1
+        assert np.isfinite(out).sum() == 1  # greedy: the one token both allow
+    finally:
+        mask.close()
+
+
+@pytest.mark.slow
+def test_the_real_model_under_the_count_check_writes_a_list_validation_accepts_first_time():
+    """The packaged (untuned) model, a list that may copy each written number once, no
+    retries: whatever it reads, the decode keeps to the count and to the input's order,
+    and never starts an item it cannot finish."""
+    from typing import Annotated
+
+    from pydantic import BaseModel
+
+    from behaviorlab.models import CopyNumber, InInputOrder, constrain
+    from behaviorlab.models._constraints import input_numbers
+    from behaviorlab.models._structured import generate_structured
+
+    class Parcel(BaseModel):
+        kilos: Annotated[int, CopyNumber()]
+        cm: Annotated[int, CopyNumber()]
+
+    class Shipment(BaseModel):
+        parcels: Annotated[list[Parcel], InInputOrder(reuse=False)]
+
+    text = "Parcels:\n1) 4 kg, 30 cm\n2) 7 kg, 30 cm\n3) 4 kg, 45 cm\n4) 12 kg, 80 cm\n"
+    bound = constrain(Shipment, text)
+    m = LlamaCppModel("smollm2-135m", n_ctx=1024, config=GenerationConfig(max_tokens=200))
+    try:
+        msgs = [Message.user(f"List the parcels as JSON.\n\n{text}")]
+        out, completions = generate_structured(m, msgs, bound, retries=0)
+    finally:
+        m.close()
+    assert len(completions) == 1
+    written = Counter(n.value for n in input_numbers(text))
+    copied = Counter(float(v) for p in out.parcels for v in (p.kilos, p.cm))
+    assert all(k <= written[v] for v, k in copied.items()), out

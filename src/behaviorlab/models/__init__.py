@@ -2,12 +2,14 @@
 
 from behaviorlab.models._base import Model
 from behaviorlab.models._constraints import (
+    CopyCountCheck,
     CopyNumber,
     CopySpan,
     InInputOrder,
     UnreadableInput,
     compile_constraints,
     constrain,
+    prefix_check,
     violation,
 )
 from behaviorlab.models._errors import (
@@ -92,6 +94,8 @@ __all__ = [
     "Usage",
     "canonical_arguments",
     "compile_constraints",
+    "CopyCountCheck",
+    "prefix_check",
     "constrain",
     "content_stems",
     "copied_values",

@@ -17,7 +17,9 @@ A field says how its value relates to the input, never what the domain means:
 ``constrain(output_type, text)`` builds, once per input, the type a workflow asks for: its
 decoding schema enforces these (llama.cpp turns it into a grammar through ``gbnf_for``; the
 list order uses the ``x-follows`` extension) and its validator checks them for any provider,
-so a decoder that cannot enforce a grammar gets the same rule as a retry message. An input
+so a decoder that cannot enforce a grammar gets the same rule as a retry message. What a
+grammar cannot say (the count of ``reuse=False``) is ``prefix_check``'s: a check a decoder
+applies to each prefix it could write next (``CopyCountCheck``). An input
 that offers no candidate for a required field raises ``UnreadableInput``: the caller declines
 instead of letting the decoder write something that was never in the text.
 
@@ -31,7 +33,7 @@ import copy
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any, TypeVar, cast
 
 from pydantic import BaseModel, create_model, model_validator
@@ -92,8 +94,9 @@ class InInputOrder(_Marker):
     otherwise (the default) it is unreadable. ``reuse``: one written number may feed several
     items (the default: "two bags, 20 lbs each"); with ``reuse=False`` the list copies each
     number at most as often as the input writes it, so an item written once is listed once
-    (an input that writes one number for two items is then declined, never misread; checked
-    by validation, as a grammar cannot count)."""
+    (an input that writes one number for two items is then declined, never misread). A
+    grammar cannot count: llama.cpp's decode keeps to it through ``CopyCountCheck`` beside
+    the grammar, and validation checks it for every provider."""
 
     allow_empty: bool = False
     reuse: bool = True
@@ -364,6 +367,216 @@ def _copied_too_often(compiled: dict[str, Any], items: list[Any], where: str) ->
                 "list each item once and copy each number from its own place"
             )
     return None
+
+
+# ---------------------------------------------------------------- checking a prefix
+
+
+def _json_numbers(
+    text: str,
+) -> tuple[list[tuple[tuple[Any, ...], str]], tuple[Any, ...], str]:
+    """The numbers of a JSON prefix, each complete one with its path (object keys, and an
+    array item's index); the path where the prefix ends (its last key is None where a key
+    is yet to come) and the digits of a number still being written there ("" if none)."""
+    stack: list[list[Any]] = []  # ["o", key, expecting a key] or ["a", index]
+    done: list[tuple[tuple[Any, ...], str]] = []
+    i, n = 0, len(text)
+
+    def path() -> tuple[Any, ...]:
+        return tuple(f[1] for f in stack)
+
+    while i < n:
+        c = text[i]
+        if c == '"':
+            j, buf = i + 1, []
+            while j < n and text[j] != '"':
+                j += 2 if text[j] == "\\" else 1  # an escaped character is not a quote
+                buf.append(text[min(j, n) - 1])
+            if stack and stack[-1][0] == "o" and stack[-1][2]:
+                stack[-1][1] = "".join(buf)
+            i = j + 1
+            continue
+        if c == "{":
+            stack.append(["o", None, True])
+        elif c == "[":
+            stack.append(["a", 0])
+        elif c in "}]":
+            if stack:
+                stack.pop()
+        elif c == ":" and stack and stack[-1][0] == "o":
+            stack[-1][2] = False
+        elif c == "," and stack:
+            if stack[-1][0] == "o":
+                stack[-1][1], stack[-1][2] = None, True
+            else:
+                stack[-1][1] += 1
+        elif c == "-" or c.isdigit():
+            j = i + 1
+            while j < n and (text[j].isdigit() or text[j] in ".eE+-"):
+                j += 1
+            if j == n:
+                return done, path(), text[i:]
+            done.append((path(), text[i:j]))
+            i = j
+            continue
+        i += 1
+    return done, path(), ""
+
+
+def _written_form(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else repr(v)
+
+
+@dataclass(frozen=True)
+class _Budget:
+    """A ``reuse=False`` list of a compiled schema: where it stands, how often the input
+    writes each number, and per item alternative (a place in the input) the numbers each
+    copied field may take."""
+
+    at: tuple[Any, ...]
+    written: Counter[float]
+    alternatives: tuple[dict[str, frozenset[float]], ...]
+    first: frozenset[int]  # the places the first item may come from
+    follows: tuple[frozenset[int], ...]  # per place, those the next item may come from
+
+    def places(self, items: list[dict[str, float]]) -> frozenset[int]:
+        """The places the item after ``items`` (their copied fields) may come from, as the
+        grammar tracks them: each item from a place that fits it and follows the last's."""
+        allowed = self.first
+        for item in items:
+            fits = {
+                i
+                for i in allowed
+                if all(v in self.alternatives[i].get(k, ()) for k, v in item.items())
+            }
+            allowed = frozenset(j for i in fits for j in self.follows[i])
+        return allowed
+
+    @cached_property
+    def copied(self) -> frozenset[str]:
+        return frozenset(k for alt in self.alternatives for k in alt)
+
+    def holds(self, path: tuple[Any, ...]) -> bool:
+        """Whether a number at ``path`` is a copied field of one of this list's items."""
+        n = len(self.at)
+        return len(path) == n + 2 and path[:n] == self.at and path[-1] in self.copied
+
+
+def _budgets(node: Any, at: tuple[Any, ...] = ()) -> list[_Budget]:
+    if not isinstance(node, dict):
+        return []
+    if NUMBERS_ONCE in node:
+        alts = tuple(
+            {
+                k: frozenset(float(v) for v in sub["enum"])
+                for k, sub in alt.get("properties", {}).items()
+                if "enum" in sub and all(isinstance(v, int | float) for v in sub["enum"])
+            }
+            for alt in node["items"]["anyOf"]
+        )
+        written = Counter(float(v) for v in node[NUMBERS_ONCE])
+        first = frozenset(node.get(FIRST, range(len(alts))))
+        follows = tuple(frozenset(f) for f in node[FOLLOWS])
+        return [_Budget(at, written, alts, first, follows)]
+    out = []
+    for k, sub in (node.get("properties") or {}).items():
+        out += _budgets(sub, (*at, k))
+    return out
+
+
+class CopyCountCheck:
+    """What a grammar cannot say about a compiled schema, as a check a decoder applies to
+    each prefix it could write next (``check(prefix) -> bool``): in a ``reuse=False`` list
+    no number copied more often than the input writes it, and no item begun that the numbers
+    with copies left cannot finish: some place (line or block) that offers the item's fields
+    so far, and that the input order lets the item come from, must offer the rest, each from a number with a copy left, the one being written
+    from those its digits begin. So a decoder never reaches a step where the grammar allows
+    only spent numbers.
+
+    A decoder that holds each step to the grammar and to this check (llama.cpp's
+    ``GrammarMask``) writes a list that validation accepts the first time, where one that
+    does not gets the rule back as a retry message. ``matters(written, piece)``: whether
+    ``piece`` after ``written`` (which passed) could fail, so a decoder tests only those
+    pieces: the verdict changes only where a number is written or ended, or an item, a
+    field or a value begins."""
+
+    def __init__(self, budgets: list[_Budget]) -> None:
+        self.budgets = budgets
+
+    @staticmethod
+    def matters(written: str, piece: str) -> bool:
+        return bool(written[-1:].isdigit() or any(c.isdigit() or c in ",:{[" for c in piece))
+
+    def __call__(self, prefix: str) -> bool:
+        done, end, digits = _json_numbers(prefix)
+        for b in self.budgets:
+            depth = len(b.at)
+            used: Counter[float] = Counter()
+            fields: dict[Any, dict[str, float]] = {}  # the copied fields of each item
+            for p, literal in done:
+                if not b.holds(p):
+                    continue
+                try:
+                    v = float(literal)
+                except ValueError:
+                    continue
+                used[v] += 1
+                fields.setdefault(p[depth], {})[p[-1]] = v
+            if any(k > b.written[v] for v, k in used.items()):
+                return False
+            if len(end) <= depth or end[:depth] != b.at:
+                continue  # the prefix does not end inside this list
+            key = end[depth + 1] if len(end) > depth + 1 else None
+            open_key = key if key in b.copied else None
+            before = [fields[i] for i in sorted(fields) if i < end[depth]]
+            item = fields.get(end[depth], {})
+            places = b.places(before)
+            if not _fillable(b, places, item, b.written - used, open_key, digits):
+                return False
+        return True
+
+
+def _fillable(
+    b: _Budget,
+    places: frozenset[int],
+    item: dict[str, float],
+    left: Counter[float],
+    open_key: str | None,
+    digits: str,
+) -> bool:
+    """Whether some place of ``places`` that fits ``item``'s copied fields so far can fill the rest from
+    the numbers with copies ``left`` (the one being written, ``open_key``, from those its
+    ``digits`` begin): a decoder held to this never starts an item it cannot finish."""
+
+    def fill(alt: dict[str, frozenset[float]], keys: list[str]) -> bool:
+        if not keys:
+            return True
+        k = keys[0]
+        for v in alt[k]:
+            if left[v] <= 0 or (k == open_key and not _written_form(v).startswith(digits)):
+                continue
+            left[v] -= 1
+            ok = fill(alt, keys[1:])
+            left[v] += 1
+            if ok:
+                return True
+        return False
+
+    for i in sorted(places):
+        alt = b.alternatives[i]
+        if any(v not in alt.get(k, ()) for k, v in item.items()):
+            continue
+        rest = sorted((k for k in alt if k not in item), key=lambda k: k != open_key)
+        if fill(alt, rest):
+            return True
+    return False
+
+
+def prefix_check(compiled: dict[str, Any]) -> CopyCountCheck | None:
+    """The ``CopyCountCheck`` of a compiled schema, or None when it has no ``reuse=False``
+    list."""
+    budgets = _budgets(compiled)
+    return CopyCountCheck(budgets) if budgets else None
 
 
 def constrain(output_type: type[M], text: str) -> type[M]:
