@@ -32,7 +32,7 @@ from __future__ import annotations
 import copy
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any, TypeVar, cast
 
@@ -372,55 +372,82 @@ def _copied_too_often(compiled: dict[str, Any], items: list[Any], where: str) ->
 # ---------------------------------------------------------------- checking a prefix
 
 
-def _json_numbers(
-    text: str,
-) -> tuple[list[tuple[tuple[Any, ...], str]], tuple[Any, ...], str]:
-    """The numbers of a JSON prefix, each complete one with its path (object keys, and an
-    array item's index); the path where the prefix ends (its last key is None where a key
-    is yet to come) and the digits of a number still being written there ("" if none)."""
-    stack: list[list[Any]] = []  # ["o", key, expecting a key] or ["a", index]
-    done: list[tuple[tuple[Any, ...], str]] = []
-    i, n = 0, len(text)
+class _JsonScan:
+    """Reads a JSON prefix character by character, resumable (``copy`` then ``feed`` more):
+    each complete number with its path (object keys, and an array item's index), the path
+    where the prefix ends (its last key is None where a key is yet to come) and the digits of
+    a number still being written there."""
 
-    def path() -> tuple[Any, ...]:
-        return tuple(f[1] for f in stack)
+    __slots__ = ("done", "escape", "key", "number", "number_at", "stack", "string")
 
-    while i < n:
-        c = text[i]
-        if c == '"':
-            j, buf = i + 1, []
-            while j < n and text[j] != '"':
-                j += 2 if text[j] == "\\" else 1  # an escaped character is not a quote
-                buf.append(text[min(j, n) - 1])
-            if stack and stack[-1][0] == "o" and stack[-1][2]:
-                stack[-1][1] = "".join(buf)
-            i = j + 1
-            continue
-        if c == "{":
-            stack.append(["o", None, True])
-        elif c == "[":
-            stack.append(["a", 0])
-        elif c in "}]":
-            if stack:
-                stack.pop()
-        elif c == ":" and stack and stack[-1][0] == "o":
-            stack[-1][2] = False
-        elif c == "," and stack:
-            if stack[-1][0] == "o":
-                stack[-1][1], stack[-1][2] = None, True
-            else:
-                stack[-1][1] += 1
-        elif c == "-" or c.isdigit():
-            j = i + 1
-            while j < n and (text[j].isdigit() or text[j] in ".eE+-"):
-                j += 1
-            if j == n:
-                return done, path(), text[i:]
-            done.append((path(), text[i:j]))
-            i = j
-            continue
-        i += 1
-    return done, path(), ""
+    def __init__(self) -> None:
+        self.stack: list[list[Any]] = []  # ["o", key, expecting a key] or ["a", index]
+        self.done: list[tuple[tuple[Any, ...], str]] = []
+        self.string: list[str] | None = None  # the characters of an open string
+        self.escape = False
+        self.key = False  # the open string is a key
+        self.number: str | None = None  # the characters of an open number
+        self.number_at: tuple[Any, ...] = ()
+
+    def copy(self) -> _JsonScan:
+        other = _JsonScan()
+        other.stack = [list(f) for f in self.stack]
+        other.done = list(self.done)
+        other.string = None if self.string is None else list(self.string)
+        other.escape, other.key = self.escape, self.key
+        other.number, other.number_at = self.number, self.number_at
+        return other
+
+    def path(self) -> tuple[Any, ...]:
+        return tuple(f[1] for f in self.stack)
+
+    def end(self) -> tuple[tuple[Any, ...], str]:
+        """Where the prefix ends, and the digits of the number open there."""
+        if self.number is not None:
+            return self.number_at, self.number
+        return self.path(), ""
+
+    def feed(self, text: str) -> _JsonScan:
+        for c in text:
+            if self.string is not None:
+                if self.escape:
+                    self.escape = False
+                    self.string.append(c)
+                elif c == "\\":
+                    self.escape = True
+                elif c == '"':
+                    if self.key:
+                        self.stack[-1][1] = "".join(self.string)
+                    self.string = None
+                else:
+                    self.string.append(c)
+                continue
+            if self.number is not None:
+                if c.isdigit() or c in ".eE+-":
+                    self.number += c
+                    continue
+                self.done.append((self.number_at, self.number))
+                self.number = None
+            top = self.stack[-1] if self.stack else None
+            if c == '"':
+                self.string, self.key = [], bool(top and top[0] == "o" and top[2])
+            elif c == "{":
+                self.stack.append(["o", None, True])
+            elif c == "[":
+                self.stack.append(["a", 0])
+            elif c in "}]":
+                if self.stack:
+                    self.stack.pop()
+            elif c == ":" and top and top[0] == "o":
+                top[2] = False
+            elif c == "," and top:
+                if top[0] == "o":
+                    top[1], top[2] = None, True
+                else:
+                    top[1] += 1
+            elif c == "-" or c.isdigit():
+                self.number, self.number_at = c, self.path()
+        return self
 
 
 def _written_form(v: float) -> str:
@@ -439,17 +466,28 @@ class _Budget:
     first: frozenset[int]  # the places the first item may come from
     follows: tuple[frozenset[int], ...]  # per place, those the next item may come from
 
+    _places: dict[tuple[Any, ...], frozenset[int]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
     def places(self, items: list[dict[str, float]]) -> frozenset[int]:
         """The places the item after ``items`` (their copied fields) may come from, as the
-        grammar tracks them: each item from a place that fits it and follows the last's."""
-        allowed = self.first
-        for item in items:
+        grammar tracks them: each item from a place that fits it and follows the last's
+        (remembered per list of items: a decode asks again at every step)."""
+        key = tuple(tuple(sorted(item.items())) for item in items)
+        if key in self._places:
+            return self._places[key]
+        allowed = self.places(items[:-1]) if items else self.first
+        if items:
             fits = {
                 i
                 for i in allowed
-                if all(v in self.alternatives[i].get(k, ()) for k, v in item.items())
+                if all(v in self.alternatives[i].get(k, ()) for k, v in items[-1].items())
             }
             allowed = frozenset(j for i in fits for j in self.follows[i])
+        if len(self._places) > 4096:
+            self._places.clear()
+        self._places[key] = allowed
         return allowed
 
     @cached_property
@@ -502,26 +540,34 @@ class CopyCountCheck:
 
     def __init__(self, budgets: list[_Budget]) -> None:
         self.budgets = budgets
+        # scans of recent prefixes, with each list's tally of the numbers they copy: a
+        # decoder asks about its text so far plus one token, so each call resumes the scan
+        # of the text it extends
+        self._scans: dict[str, tuple[_JsonScan, list[_Tally]]] = {
+            "": (_JsonScan(), [_Tally() for _ in budgets])
+        }
+
+    def _scan(self, prefix: str) -> tuple[_JsonScan, list[_Tally]]:
+        base = max((k for k in self._scans if prefix.startswith(k)), key=len)
+        scan0, tallies0 = self._scans[base]
+        scan = scan0.copy().feed(prefix[len(base) :])
+        tallies = [t.copy().add(b, scan.done) for b, t in zip(self.budgets, tallies0, strict=True)]
+        if len(self._scans) >= 16:  # keep the empty scan and the longest ones
+            for k in sorted(self._scans, key=len)[1:9]:
+                del self._scans[k]
+        self._scans[prefix] = (scan, tallies)
+        return scan, tallies
 
     @staticmethod
     def matters(written: str, piece: str) -> bool:
         return bool(written[-1:].isdigit() or any(c.isdigit() or c in ",:{[" for c in piece))
 
     def __call__(self, prefix: str) -> bool:
-        done, end, digits = _json_numbers(prefix)
-        for b in self.budgets:
+        scan, tallies = self._scan(prefix)
+        end, digits = scan.end()
+        for b, tally in zip(self.budgets, tallies, strict=True):
             depth = len(b.at)
-            used: Counter[float] = Counter()
-            fields: dict[Any, dict[str, float]] = {}  # the copied fields of each item
-            for p, literal in done:
-                if not b.holds(p):
-                    continue
-                try:
-                    v = float(literal)
-                except ValueError:
-                    continue
-                used[v] += 1
-                fields.setdefault(p[depth], {})[p[-1]] = v
+            used, fields = tally.used, tally.fields
             if any(k > b.written[v] for v, k in used.items()):
                 return False
             if len(end) <= depth or end[:depth] != b.at:
@@ -531,33 +577,69 @@ class CopyCountCheck:
             before = [fields[i] for i in sorted(fields) if i < end[depth]]
             item = fields.get(end[depth], {})
             places = b.places(before)
-            if not _fillable(b, places, item, b.written - used, open_key, digits):
+            if not _fillable(b, places, item, used, open_key, digits):
                 return False
         return True
+
+
+class _Tally:
+    """What a list's items copied so far: how often each number, and each item's fields
+    (updated with the numbers a scan completed since the last update)."""
+
+    __slots__ = ("counted", "fields", "used")
+
+    def __init__(self) -> None:
+        self.counted = 0
+        self.used: Counter[float] = Counter()
+        self.fields: dict[Any, dict[str, float]] = {}
+
+    def copy(self) -> _Tally:
+        other = _Tally()
+        other.counted, other.used = self.counted, Counter(self.used)
+        other.fields = {k: dict(v) for k, v in self.fields.items()}
+        return other
+
+    def add(self, b: _Budget, done: list[tuple[tuple[Any, ...], str]]) -> _Tally:
+        depth = len(b.at)
+        for p, literal in done[self.counted :]:
+            if not b.holds(p):
+                continue
+            try:
+                v = float(literal)
+            except ValueError:
+                continue
+            self.used[v] += 1
+            self.fields.setdefault(p[depth], {})[p[-1]] = v
+        self.counted = len(done)
+        return self
 
 
 def _fillable(
     b: _Budget,
     places: frozenset[int],
     item: dict[str, float],
-    left: Counter[float],
+    used: Counter[float],
     open_key: str | None,
     digits: str,
 ) -> bool:
     """Whether some place of ``places`` that fits ``item``'s copied fields so far can fill the rest from
-    the numbers with copies ``left`` (the one being written, ``open_key``, from those its
-    ``digits`` begin): a decoder held to this never starts an item it cannot finish."""
+    the numbers with copies left (written, less ``used``; the one being written,
+    ``open_key``, from those its ``digits`` begin): a decoder held to this never starts an
+    item it cannot finish."""
+    taken: Counter[float] = Counter()
 
     def fill(alt: dict[str, frozenset[float]], keys: list[str]) -> bool:
         if not keys:
             return True
         k = keys[0]
         for v in alt[k]:
-            if left[v] <= 0 or (k == open_key and not _written_form(v).startswith(digits)):
+            if b.written[v] - used[v] - taken[v] <= 0 or (
+                k == open_key and not _written_form(v).startswith(digits)
+            ):
                 continue
-            left[v] -= 1
+            taken[v] += 1
             ok = fill(alt, keys[1:])
-            left[v] += 1
+            taken[v] -= 1
             if ok:
                 return True
         return False

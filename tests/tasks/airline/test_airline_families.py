@@ -3,12 +3,19 @@ generic constraints never making a right answer unwritable."""
 
 from __future__ import annotations
 
+import json
 import random
 from pathlib import Path
 
 import pytest
 
-from behaviorlab.models import UnreadableInput, compile_constraints, json_schema_for, violation
+from behaviorlab.models import (
+    UnreadableInput,
+    compile_constraints,
+    json_schema_for,
+    prefix_check,
+    violation,
+)
 from behaviorlab.tasks.airline import (
     ALL_FAMILIES,
     FAMILY_SPLITS,
@@ -98,6 +105,18 @@ def _writable(problem: object) -> str | None:
     return violation(compiled, target_for(problem).model_dump(mode="json"))  # type: ignore[arg-type]
 
 
+def _refused_while_decoding(problem: object) -> str | None:
+    """Where the decoder's count check (``CopyCountCheck``) would refuse a prefix of the gold
+    extraction as the model writes it (compact JSON, the schema's key order), or None."""
+    check = prefix_check(compile_constraints(SCHEMA, problem.prompt))  # type: ignore[attr-defined]
+    assert check is not None  # the checked bags declare reuse=False
+    gold = json.dumps(target_for(problem).model_dump(mode="json"), separators=(",", ":"))  # type: ignore[arg-type]
+    for i in range(1, len(gold) + 1):
+        if not check(gold[:i]):
+            return gold[max(0, i - 60) : i]
+    return None
+
+
 def test_the_gold_extraction_is_writable_under_the_constraints_in_every_family() -> None:
     problems = [
         p
@@ -107,6 +126,15 @@ def test_the_gold_extraction_is_writable_under_the_constraints_in_every_family()
     problems += frozen_split("dev") + frozen_split("test")
     bad = {p.id: why for p in problems if (why := _writable(p)) is not None}
     assert not bad
+    # and the check a decoder applies beside the grammar never refuses it either (one
+    # problem per family and level: every prefix is checked)
+    sample = [
+        p
+        for lvl in (0, 1, 2)
+        for p in family_problems(len(ALL_FAMILIES), seed=12, level=lvl, families=ALL_FAMILIES)
+    ]
+    refused = {p.id: why for p in sample if (why := _refused_while_decoding(p)) is not None}
+    assert not refused
 
 
 def test_the_gold_extraction_is_writable_for_all_rulearena_problems(rulearena_dir: Path) -> None:
@@ -114,6 +142,25 @@ def test_the_gold_extraction_is_writable_for_all_rulearena_problems(rulearena_di
     assert len(problems) == 300
     bad = {p.id: why for p in problems if (why := _writable(p)) is not None}
     assert not bad
+    refused = {p.id: why for p in problems if (why := _refused_while_decoding(p)) is not None}
+    assert not refused
+
+
+def test_the_decoding_check_refuses_a_bag_listed_twice() -> None:
+    """The check is not vacuous on real problems: listing a bag again, or copying a spent
+    figure into another bag, is refused at the digit that does it."""
+    (p,) = family_problems(1, seed=2, level=1, families=["form/numbered"])
+    check = prefix_check(compile_constraints(SCHEMA, p.prompt))
+    assert check is not None
+    gold = target_for(p).model_dump(mode="json")
+    bags = gold["checked_bags"]
+    assert len(bags) >= 2
+    twice = dict(gold, checked_bags=[*bags, bags[-1]])
+    text = json.dumps(twice, separators=(",", ":"))
+    cut = text.rindex('{"length"')  # the repeated bag
+    whole = json.dumps(gold, separators=(",", ":"))
+    assert all(check(whole[:i]) for i in range(1, len(whole) + 1))
+    assert not all(check(text[:i]) for i in range(cut, len(text) + 1))
 
 
 def test_a_text_without_readable_numbers_is_unreadable_not_answered() -> None:
