@@ -97,8 +97,10 @@ def test_llamacpp_decoder_writes_only_what_the_constraints_allow_and_reports_log
     schema = decoding_schema_for(l1_output_type(text))
     c = model.complete(msgs, json_schema=schema)
     assert c.token_logprobs and all(lp <= 0 for lp in c.token_logprobs)
-    # read by a logits processor at the next step, so the last token's is never read
-    assert len(c.token_logprobs) == c.usage.output_tokens - 1
+    # read by a logits processor at the next step: where the decode ends at the token limit
+    # the last token's is never read; where it ends (the end-of-text step) every one is
+    cut_off = c.finish_reason == "length"
+    assert len(c.token_logprobs) == c.usage.output_tokens - cut_off
     # each scored token's text: together they write the completion (all but its last token)
     assert c.token_texts is not None and len(c.token_texts) == len(c.token_logprobs)
     assert c.text.startswith("".join(c.token_texts))
