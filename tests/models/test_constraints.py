@@ -104,3 +104,13 @@ def test_only_a_list_without_reuse_gets_a_decoder_check() -> None:
     assert not check.matters('{"parcels":[{"', "kilos")
     assert check.matters('{"parcels":[{"kilos":', "4")
     assert check.matters('{"parcels":[{"kilos":4', ",")
+
+
+def test_a_list_that_ends_where_the_input_offers_another_item_is_named() -> None:
+    check = prefix_check(constrain(ShipmentOnce, ONE_WRITTEN).compiled_constraints)  # type: ignore[attr-defined]
+    assert check is not None
+    assert check.could_go_on(_parcels((4, 30))) == [("parcels",)]  # the second line is unread
+    assert check.could_go_on(_parcels()) == [("parcels",)]
+    assert check.could_go_on(_parcels((4, 30), (7, 45))) == []
+    # the input order: after the second line's parcel, the first line cannot follow
+    assert check.could_go_on(_parcels((7, 45))) == []

@@ -30,6 +30,7 @@ text as written; property tests check that on every generated layout and on Rule
 from __future__ import annotations
 
 import copy
+import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -557,6 +558,30 @@ class CopyCountCheck:
                 del self._scans[k]
         self._scans[prefix] = (scan, tallies)
         return scan, tallies
+
+    def could_go_on(self, value: Any) -> list[tuple[Any, ...]]:
+        """The lists of ``value`` (plain JSON data, a complete output) that end where the input
+        still offers a whole item after them: a place that the input order lets the next item
+        come from and whose numbers have copies left for every copied field. Empty where each
+        list was read to its end. A decoder held to the check could have written another item
+        there, so a list that stops short of one may have left one out (or the input writes
+        numbers the list rightly skips: a caller decides what it means)."""
+        out = []
+        for b in self.budgets:
+            mark = "\u0000behaviorlab-next\u0000"
+            node: Any = value
+            for k in b.at:
+                node = node.get(k) if isinstance(node, dict) else None
+            if not isinstance(node, list):
+                continue
+            node.append(mark)
+            try:
+                text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+            finally:
+                node.pop()
+            if self(text[: text.index(json.dumps(mark))]):
+                out.append(b.at)
+        return out
 
     @staticmethod
     def matters(written: str, piece: str) -> bool:

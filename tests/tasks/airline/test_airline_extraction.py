@@ -293,3 +293,39 @@ def test_confidence_also_reads_where_the_bag_list_goes_on_or_closes() -> None:
         text="".join(closed), token_texts=closed, token_logprobs=[0.0, 0.0, 0.0, -0.1, 0.0, -2.5]
     )
     assert confidence([closing]) == pytest.approx(math.exp(-2.5))
+
+
+def test_l1_declines_a_bag_list_that_stops_short_of_a_bag_the_text_still_offers() -> None:
+    class SureModel(ScriptedModel):
+        """Every token certain: only the left-out bag can make the workflow unsure."""
+
+        reports_token_logprobs = True
+
+        def _complete(self, messages, **kw):  # type: ignore[no-untyped-def]
+            c = super()._complete(messages, **kw)
+            c.token_logprobs, c.token_texts = [0.0] * 8, None
+            return c
+
+    def reply(*figures: tuple[int, int, int, int]) -> str:
+        return _extraction(
+            customer_class="Basic Economy",
+            origin_city="Athens",
+            destination_city="Minneapolis",
+            ticket_price=630,
+            checked_bags=[b.model_dump() for b in _bags(*figures)],
+        ).model_dump_json()
+
+    whole = reply((36, 17, 10, 51), (36, 19, 9, 52), (36, 16, 13, 65))
+    short = reply((36, 17, 10, 51), (36, 19, 9, 52))  # the last bag left out
+    r = make_l1(SureModel([whole])).run(RULEARENA_LIKE)
+    assert not r.declined and r.metadata["bags_left_out"] is False
+    assert r.metadata["confidence"] == 1.0
+    r = make_l1(SureModel([short])).run(RULEARENA_LIKE)
+    assert r.declined and r.output is None
+    assert "another bag after the list's end" in (r.reason or "")
+    assert r.metadata["confidence"] == 0.0 and r.metadata["confidence_model"] == 1.0
+    r = make_l1(SureModel([short]), min_confidence=0.0).run(RULEARENA_LIKE)  # l1-always
+    assert not r.declined and r.metadata["bags_left_out"] is True
+    # a list that skips the first bag but reads to the end leaves nothing out after it
+    skipped = reply((36, 19, 9, 52), (36, 16, 13, 65))
+    assert make_l1(SureModel([skipped])).run(RULEARENA_LIKE).metadata["bags_left_out"] is False
