@@ -32,11 +32,12 @@ import argparse
 import json
 from pathlib import Path
 
+from behaviorlab.agents import Declined
 from behaviorlab.evals import EvalConfig, compute_metrics, load_results, run_eval
 from behaviorlab.models import GenerationConfig, get_model
 from behaviorlab.store import Store
 from behaviorlab.tasks import ScenarioOptions
-from behaviorlab.tasks.airline._agents import make_l1
+from behaviorlab.tasks.airline._agents import bags_left_out, l1_output_type, make_l1
 from behaviorlab.tasks.airline._task import SHIPPED_L1_MODEL
 
 VARIANTS = {
@@ -105,9 +106,29 @@ def _eval(args: argparse.Namespace) -> None:
     out.write_text(json.dumps(old + rows_out, indent=2))
 
 
+def _left_out(store: Store, trace_id: str | None) -> bool | None:
+    """``bags_left_out`` read again from a stored run: the passenger text the extraction
+    prompt holds and the extraction its last model call wrote (None where either is missing),
+    for runs recorded before the workflow noted it."""
+    llm = [s for s in store.trace_spans(trace_id) if s.kind == "llm"] if trace_id else []
+    if not llm or not llm[-1].output or not llm[-1].input:
+        return None
+    text = json.loads(llm[-1].input)[-1]["content"].split("passenger_text:\n", 1)[-1]
+    try:
+        output_type = l1_output_type(text)
+        return bags_left_out(output_type, output_type.model_validate_json(llm[-1].output))
+    except (Declined, ValueError):
+        return None
+
+
 def _calibrate(args: argparse.Namespace) -> None:
     store = Store(f"sqlite:///{args.db}")
     rows = [r for eval_id in args.eval for r in load_results(store, eval_id)]
+    if args.reread_left_out:  # a left-out bag reads as a confidence of 0, as l1 now reads it
+        for r in rows:
+            readable = not r.declined and isinstance(r.extra.get(args.signal), int | float)
+            if readable and _left_out(store, r.trace_id):
+                r.extra[args.signal] = 0.0
     rc = compute_metrics(rows).risk_coverage
     ranked = sorted(
         (
@@ -170,6 +191,12 @@ def main() -> None:
         "confidence_list_ends",
     )
     c.add_argument("--threshold", type=float, help="apply this threshold instead of choosing one")
+    c.add_argument(
+        "--reread-left-out",
+        action="store_true",
+        help="read bags_left_out again from the stored extractions (runs recorded before l1 "
+        "noted it) and rank a left-out bag's answer at confidence 0",
+    )
     c.add_argument("--db", default=".behaviorlab/bench/airline_l1/store.db")
     args = ap.parse_args()
     Path(args.db).parent.mkdir(parents=True, exist_ok=True)
