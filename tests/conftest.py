@@ -44,3 +44,19 @@ def pg_url() -> Iterator[str]:
     with admin.connect() as c:
         c.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
     admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def load_benchmark():  # type: ignore[no-untyped-def]
+    """A script of ``benchmarks/`` loaded as a module, by its file name without ``.py``."""
+    import importlib.util
+
+    def load(name: str):  # type: ignore[no-untyped-def]
+        path = Path(__file__).parents[1] / "benchmarks" / f"{name}.py"
+        spec = importlib.util.spec_from_file_location(f"benchmark_{name}", path)
+        assert spec is not None and spec.loader is not None
+        mod = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(mod)
+        return mod
+
+    return load

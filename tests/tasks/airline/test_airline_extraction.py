@@ -217,18 +217,20 @@ def test_l1_declines_an_extraction_with_a_bag_the_rules_do_not_accept() -> None:
     assert "a bag the rules do not accept" in (r.reason or "")
 
 
-def test_l1_retries_a_copy_slip_with_the_reason_and_takes_the_corrected_bags() -> None:
-    def reply(*figures: tuple[int, int, int, int]) -> str:
-        return _extraction(
-            customer_class="Basic Economy",
-            origin_city="Athens",
-            destination_city="Minneapolis",
-            ticket_price=630,
-            checked_bags=[b.model_dump() for b in _bags(*figures)],
-        ).model_dump_json()
+def _reply(*figures: tuple[int, int, int, int]) -> str:
+    """The JSON of an extraction of RULEARENA_LIKE with these bags."""
+    return _extraction(
+        customer_class="Basic Economy",
+        origin_city="Athens",
+        destination_city="Minneapolis",
+        ticket_price=630,
+        checked_bags=[b.model_dump() for b in _bags(*figures)],
+    ).model_dump_json()
 
-    slip = reply((36, 17, 10, 51), (36, 19, 9, 52), (36, 19, 13, 65))
-    right = reply((36, 17, 10, 51), (36, 19, 9, 52), (36, 16, 13, 65))
+
+def test_l1_retries_a_copy_slip_with_the_reason_and_takes_the_corrected_bags() -> None:
+    slip = _reply((36, 17, 10, 51), (36, 19, 9, 52), (36, 19, 13, 65))
+    right = _reply((36, 17, 10, 51), (36, 19, 9, 52), (36, 16, 13, 65))
     model = ScriptedModel([slip, right])
     r = make_l1(model).run(RULEARENA_LIKE)
     expected = compute_fee(to_info(AirlineExtraction.model_validate_json(right))).total
@@ -306,17 +308,8 @@ def test_l1_declines_a_bag_list_that_stops_short_of_a_bag_the_text_still_offers(
             c.token_logprobs, c.token_texts = [0.0] * 8, None
             return c
 
-    def reply(*figures: tuple[int, int, int, int]) -> str:
-        return _extraction(
-            customer_class="Basic Economy",
-            origin_city="Athens",
-            destination_city="Minneapolis",
-            ticket_price=630,
-            checked_bags=[b.model_dump() for b in _bags(*figures)],
-        ).model_dump_json()
-
-    whole = reply((36, 17, 10, 51), (36, 19, 9, 52), (36, 16, 13, 65))
-    short = reply((36, 17, 10, 51), (36, 19, 9, 52))  # the last bag left out
+    whole = _reply((36, 17, 10, 51), (36, 19, 9, 52), (36, 16, 13, 65))
+    short = _reply((36, 17, 10, 51), (36, 19, 9, 52))  # the last bag left out
     r = make_l1(SureModel([whole])).run(RULEARENA_LIKE)
     assert not r.declined and r.metadata["bags_left_out"] is False
     assert r.metadata["confidence"] == 1.0
@@ -327,5 +320,5 @@ def test_l1_declines_a_bag_list_that_stops_short_of_a_bag_the_text_still_offers(
     r = make_l1(SureModel([short]), min_confidence=0.0).run(RULEARENA_LIKE)  # l1-always
     assert not r.declined and r.metadata["bags_left_out"] is True
     # a list that skips the first bag but reads to the end leaves nothing out after it
-    skipped = reply((36, 19, 9, 52), (36, 16, 13, 65))
+    skipped = _reply((36, 19, 9, 52), (36, 16, 13, 65))
     assert make_l1(SureModel([skipped])).run(RULEARENA_LIKE).metadata["bags_left_out"] is False

@@ -4,55 +4,28 @@ call's output."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
 from behaviorlab.store import Store
+from behaviorlab.tasks.airline import load_rulearena, target_for
 from behaviorlab.trace import SpanRecord
 
-_PATH = Path(__file__).parents[3] / "benchmarks" / "airline_l1.py"
 
-TEXT = """Daniel is a Basic Economy Class passenger flying from Athens to Minneapolis with the following items:
-1. A backpack: 19 x 14 x 9 inches, 7 lbs;
-2. A backpack: 36 x 17 x 10 inches, 51 lbs;
-3. A backpack: 36 x 19 x 9 inches, 52 lbs;
-4. A backpack: 36 x 16 x 13 inches, 65 lbs;
-
-Daniel's flight ticket is $630."""
-
-
-def _bench():
-    spec = importlib.util.spec_from_file_location("airline_l1_bench", _PATH)
-    assert spec is not None and spec.loader is not None
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-def _extraction(*bags: tuple[int, int, int, int]) -> str:
-    return json.dumps(
-        {
-            "customer_class": "Basic Economy",
-            "origin_city": "Athens",
-            "destination_city": "Minneapolis",
-            "ticket_price": 630,
-            "checked_bags": [
-                {"length": a, "width": b, "height": c, "weight": w} for a, b, c, w in bags
-            ],
-        }
-    )
-
-
-def test_a_stored_extraction_is_read_again_for_a_left_out_bag(tmp_path: Path) -> None:
-    bench = _bench()
-    store = Store(f"sqlite:///{tmp_path / 'runs.db'}")
-    prompt = json.dumps([{"role": "user", "content": f"passenger_text:\n{TEXT}"}])
+def test_a_stored_extraction_is_read_again_for_a_left_out_bag(
+    tmp_path: Path, rulearena_dir: Path, load_benchmark
+) -> None:
+    bench = load_benchmark("airline_l1")
+    p = load_rulearena(rulearena_dir, 1).problems[31]  # eight items; the shipped adapter
+    gold = target_for(p).model_dump(mode="json")  # once left the last one out
+    short = dict(gold, checked_bags=gold["checked_bags"][:-1])
+    prompt = json.dumps([{"role": "user", "content": f"passenger_text:\n{p.prompt}"}])
     outputs = {
-        "whole": _extraction((36, 17, 10, 51), (36, 19, 9, 52), (36, 16, 13, 65)),
-        "short": _extraction((36, 17, 10, 51), (36, 19, 9, 52)),
-        "broken": '{"customer_class": "Basic',
+        "whole": json.dumps(gold),
+        "short": json.dumps(short),
+        "broken": '{"customer_class": "Main',
     }
+    store = Store(f"sqlite:///{tmp_path / 'runs.db'}")
     store.write_spans(
         SpanRecord(
             span_id=f"s-{k}",

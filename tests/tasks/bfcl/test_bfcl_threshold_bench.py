@@ -3,26 +3,13 @@ computed from the calls (under the names the model was offered), and a gate stac
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 from behaviorlab.evals import RunRecord
 from behaviorlab.tasks import ScenarioOptions, get_task
 from behaviorlab.tasks.bfcl._data import BFCLItem
 
-_PATH = Path(__file__).parents[3] / "benchmarks" / "bfcl_call_threshold.py"
 
-
-def _bench():
-    spec = importlib.util.spec_from_file_location("bfcl_call_threshold", _PATH)
-    assert spec is not None and spec.loader is not None
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-def test_stored_runs_are_read_under_the_offered_names_and_gated():
-    bench = _bench()
+def test_stored_runs_are_read_under_the_offered_names_and_gated(load_benchmark):
+    bench = load_benchmark("bfcl_call_threshold")
     sc = get_task("bfcl").scenarios(ScenarioOptions(split="simple_python", n=2))[1]
     assert sc.input["tools"][0]["name"] == "math_factorial"  # offered; BFCL's is math.factorial
     inputs = {sc.id: bench.Offered.of(sc)}
