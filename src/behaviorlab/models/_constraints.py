@@ -346,19 +346,14 @@ def _copied_too_often(compiled: dict[str, Any], items: list[Any], where: str) ->
     """Where the list copies a number more often than the input writes it (``reuse=False``)."""
     if NUMBERS_ONCE not in compiled:
         return None
-    copied = {
-        k
-        for alt in compiled["items"]["anyOf"]
-        for k, sub in alt.get("properties", {}).items()
-        if "enum" in sub and all(isinstance(v, int | float) for v in sub["enum"])
-    }
-    written = Counter(compiled[NUMBERS_ONCE])
+    b = _budget(compiled)
+    written = b.written
     used = Counter(
         float(v)
         for item in items
         if isinstance(item, dict)
         for k, v in item.items()
-        if k in copied and isinstance(v, int | float)
+        if k in b.copied and isinstance(v, int | float)
     )
     for v, k in used.items():
         if k > written[v]:
@@ -501,22 +496,32 @@ class _Budget:
         return len(path) == n + 2 and path[:n] == self.at and path[-1] in self.copied
 
 
+def _number_enum(sub: Any) -> bool:
+    """Whether a compiled field is a copied number (an enum of the input's numbers)."""
+    return "enum" in sub and all(isinstance(v, int | float) for v in sub["enum"])
+
+
+def _budget(node: dict[str, Any], at: tuple[Any, ...] = ()) -> _Budget:
+    """The ``_Budget`` of a compiled ``reuse=False`` list (one with ``NUMBERS_ONCE``)."""
+    alts = tuple(
+        {
+            k: frozenset(float(v) for v in sub["enum"])
+            for k, sub in alt.get("properties", {}).items()
+            if _number_enum(sub)
+        }
+        for alt in node["items"]["anyOf"]
+    )
+    written = Counter(float(v) for v in node[NUMBERS_ONCE])
+    first = frozenset(node.get(FIRST, range(len(alts))))
+    follows = tuple(frozenset(f) for f in node[FOLLOWS])
+    return _Budget(at, written, alts, first, follows)
+
+
 def _budgets(node: Any, at: tuple[Any, ...] = ()) -> list[_Budget]:
     if not isinstance(node, dict):
         return []
     if NUMBERS_ONCE in node:
-        alts = tuple(
-            {
-                k: frozenset(float(v) for v in sub["enum"])
-                for k, sub in alt.get("properties", {}).items()
-                if "enum" in sub and all(isinstance(v, int | float) for v in sub["enum"])
-            }
-            for alt in node["items"]["anyOf"]
-        )
-        written = Counter(float(v) for v in node[NUMBERS_ONCE])
-        first = frozenset(node.get(FIRST, range(len(alts))))
-        follows = tuple(frozenset(f) for f in node[FOLLOWS])
-        return [_Budget(at, written, alts, first, follows)]
+        return [_budget(node, at)]
     out = []
     for k, sub in (node.get("properties") or {}).items():
         out += _budgets(sub, (*at, k))
@@ -730,7 +735,7 @@ def first_choice(schema: dict[str, Any]) -> Any:
         for alt in schema["items"]["anyOf"]:
             item, k = {}, 0
             for name, sub in alt.get("properties", {}).items():
-                if "enum" in sub and all(isinstance(v, int | float) for v in sub["enum"]):
+                if _number_enum(sub):
                     item[name] = sub["enum"][k % len(sub["enum"])]
                     k += 1
                 else:

@@ -328,6 +328,7 @@ class GrammarMask:
         self._check = check
         self._llm = llm
         self._written = b""  # the completion so far (bytes: a token may split a character)
+        self._written_text = ""  # and as text, read once a step
         self._pieces: dict[int, bytes] = {}
         #: steps decoded, those at which the whole vocabulary was masked, and the tokens the
         #: grammar allowed but ``check`` refused
@@ -342,8 +343,7 @@ class GrammarMask:
         if self._check is None:
             return True
         piece = self._piece(token)
-        written = self._written.decode("utf-8", errors="ignore")
-        if not self._check.matters(written, piece.decode("utf-8", errors="ignore")):
+        if not self._check.matters(self._written_text, piece.decode("utf-8", errors="ignore")):
             return True
         ok = self._check((self._written + piece).decode("utf-8", errors="ignore"))
         self.refused += not ok
@@ -360,6 +360,7 @@ class GrammarMask:
             llama_cpp.llama_sampler_accept(self._sampler, int(input_ids[-1]))
             if self._check is not None:
                 self._written += self._piece(int(input_ids[-1]))
+                self._written_text = self._written.decode("utf-8", errors="ignore")
         self._seen = n
         self.steps += 1
         if self._greedy:

@@ -104,27 +104,26 @@ def call_signals(
     if logprobs:
         out["call_confidence"] = math.exp(logprobs[0])
         out["min_token_p"] = math.exp(min(logprobs))
-    request = request_text(inp)
-    schemas = {t.name: t.parameters or {} for t in inp.tools}
-    values = missing = 0
-    for call in calls:
-        for name, args in call.items():
-            values += len(copied_values(schemas.get(name, {}), args))
-            missing += len(ungrounded_values(schemas.get(name, {}), args, request))
-    out["grounded"] = 1.0 - missing / values if values else 1.0
     out.update(request_signals(calls, inp))
     return out
 
 
 def request_signals(calls: list[dict[str, dict[str, Any]]], inp: FCInput) -> dict[str, float]:
-    """The readings that need only the request and the functions called, not the decode:
-    ``relevance_name`` and ``relevance_doc`` (``request_relevance``: how much of what each
-    called function is about the request mentions; the least over the calls; a call of a
-    function not offered counts 0; no reading where the request cannot be read in words, such
-    as one written in another script)."""
+    """The readings that need only the request and the calls, not the decode: ``grounded``
+    (the share of the calls' argument values the request writes), and ``relevance_name`` and
+    ``relevance_doc`` (``request_relevance``: how much of what each called function is about
+    the request mentions; the least over the calls; a call of a function not offered counts
+    0; no reading where the request cannot be read in words, such as one written in another
+    script)."""
     request = request_text(inp)
     tools = {t.name: t for t in inp.tools}
-    out: dict[str, float] = {}
+    values = missing = 0
+    for call in calls:
+        for name, args in call.items():
+            schema = (tools[name].parameters or {}) if name in tools else {}
+            values += len(copied_values(schema, args))
+            missing += len(ungrounded_values(schema, args, request))
+    out: dict[str, float] = {"grounded": 1.0 - missing / values if values else 1.0}
     for part in ("name", "doc"):
         scores = [
             request_relevance(request, tools[name], part=part) if name in tools else 0.0

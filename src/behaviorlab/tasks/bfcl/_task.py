@@ -91,8 +91,8 @@ class BFCLTask(Task):
         report (``-T check_grammar=false`` skips llama.cpp's grammar check,
         ``-T max_overlap=0.02`` moves the contamination limit, ``-T contrastive=true`` makes
         the DPO pairs contrastive, ``-T apis=wide`` draws from the wide set of synthetic
-        APIs). ``options.weights`` (a
-        recipe's ``[data] weights``) replaces the mix of kinds: relative weights by kind."""
+        APIs). ``options.weights`` (a recipe's ``[data] weights``) replaces the mix of kinds:
+        relative weights by kind."""
         from behaviorlab.tasks.bfcl._trainingdata import MAX_OVERLAP, synth_training_set
 
         extra = options.extra
