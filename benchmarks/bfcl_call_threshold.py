@@ -110,13 +110,14 @@ def _mean_accuracy(counts: dict[str, int], by_slice: dict[str, list[RunRecord]])
 
 
 def _stored(store: Store, config: EvalConfig) -> list[RunRecord]:
-    """The results of the last finished evaluation with ``config``'s task, agent, model and
-    split."""
+    """The results of the last finished evaluation with ``config``'s task, agent, model,
+    split and options."""
     for rec in reversed(list_evals(store, config.task)):
         same = (
             rec.agent == config.agent
             and rec.config.get("model") == config.model
             and rec.config.get("options", {}).get("split") == config.options.split
+            and (rec.config.get("options", {}).get("extra") or {}) == config.options.extra
         )
         if same and rec.status == "finished":
             return load_results(store, rec.eval_id)
@@ -129,6 +130,16 @@ def main() -> None:
     ap.add_argument("--slices", default=",".join(DEV_SLICES))
     ap.add_argument("--model", default=None, help="default: the task's (the shipped adapter)")
     ap.add_argument("--threads", type=int, default=None, help="llama.cpp threads")
+    ap.add_argument(
+        "--copy-commit",
+        default=None,
+        help="the fc agents' copy_commit for these runs (a number, or none); default: the task's",
+    )
+    ap.add_argument(
+        "--copy-whole",
+        action="store_true",
+        help="and a number begun as a copy must end as a whole number the request writes",
+    )
     ap.add_argument(
         "--stored", action="store_true", help="read each slice's last finished run, run nothing"
     )
@@ -147,8 +158,14 @@ def main() -> None:
         scenarios = task.scenarios(ScenarioOptions(split=split))
         items.update({sc.id: BFCLItem.model_validate(sc.metadata["item"]) for sc in scenarios})
         inputs.update({sc.id: Offered.of(sc) for sc in scenarios})
+        extra = {} if a.copy_commit is None else {"copy_commit": a.copy_commit}
+        if a.copy_whole:
+            extra["copy_whole"] = "true"
         config = EvalConfig(
-            task="bfcl", agent="fc-always", model=a.model, options=ScenarioOptions(split=split)
+            task="bfcl",
+            agent="fc-always",
+            model=a.model,
+            options=ScenarioOptions(split=split, extra=extra),
         )
         if a.stored:
             by_slice[split] = _stored(store, config)

@@ -6,6 +6,7 @@ from behaviorlab.models._constraints import (
     CopyNumber,
     CopySpan,
     InInputOrder,
+    PrefixCheck,
     UnreadableInput,
     compile_constraints,
     constrain,
@@ -41,6 +42,7 @@ from behaviorlab.models._structured import (
     value_token_logprobs,
 )
 from behaviorlab.models._toolcalls import (
+    CopiedValueCheck,
     GrammarMatcher,
     canonical_arguments,
     content_stems,
@@ -69,6 +71,7 @@ __all__ = [
     "LAST",
     "ChatMessage",
     "Completion",
+    "CopiedValueCheck",
     "CopyCountCheck",
     "CopyNumber",
     "CopySpan",
@@ -83,6 +86,7 @@ __all__ = [
     "ModelError",
     "OpenAIModel",
     "PreferencePair",
+    "PrefixCheck",
     "Price",
     "PriceTable",
     "ScriptedModel",

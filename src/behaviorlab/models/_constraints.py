@@ -35,7 +35,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from typing import Any, TypeVar, cast
+from typing import Any, Protocol, TypeVar, cast
 
 from pydantic import BaseModel, create_model, model_validator
 
@@ -368,19 +368,24 @@ def _copied_too_often(compiled: dict[str, Any], items: list[Any], where: str) ->
 # ---------------------------------------------------------------- checking a prefix
 
 
+#: what a JSON string's escapes stand for (``\uXXXX`` aside)
+_UNESCAPED = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f"}
+
+
 class _JsonScan:
     """Reads a JSON prefix character by character, resumable (``copy`` then ``feed`` more):
     each complete number with its path (object keys, and an array item's index), the path
     where the prefix ends (its last key is None where a key is yet to come) and the digits of
     a number still being written there."""
 
-    __slots__ = ("done", "escape", "key", "number", "number_at", "stack", "string")
+    __slots__ = ("done", "escape", "hexits", "key", "number", "number_at", "stack", "string")
 
     def __init__(self) -> None:
         self.stack: list[list[Any]] = []  # ["o", key, expecting a key] or ["a", index]
         self.done: list[tuple[tuple[Any, ...], str]] = []
         self.string: list[str] | None = None  # the characters of an open string
         self.escape = False
+        self.hexits: str | None = None  # the hex digits of an open \u escape
         self.key = False  # the open string is a key
         self.number: str | None = None  # the characters of an open number
         self.number_at: tuple[Any, ...] = ()
@@ -390,7 +395,7 @@ class _JsonScan:
         other.stack = [list(f) for f in self.stack]
         other.done = list(self.done)
         other.string = None if self.string is None else list(self.string)
-        other.escape, other.key = self.escape, self.key
+        other.escape, other.hexits, other.key = self.escape, self.hexits, self.key
         other.number, other.number_at = self.number, self.number_at
         return other
 
@@ -406,9 +411,20 @@ class _JsonScan:
     def feed(self, text: str) -> _JsonScan:
         for c in text:
             if self.string is not None:
-                if self.escape:
+                if self.hexits is not None:  # \uXXXX: four hex digits make one character
+                    self.hexits += c
+                    if len(self.hexits) == 4:
+                        try:
+                            self.string.append(chr(int(self.hexits, 16)))
+                        except ValueError:
+                            self.string.append(self.hexits)
+                        self.hexits = None
+                elif self.escape:
                     self.escape = False
-                    self.string.append(c)
+                    if c == "u":
+                        self.hexits = ""
+                    else:
+                        self.string.append(_UNESCAPED.get(c, c))
                 elif c == "\\":
                     self.escape = True
                 elif c == '"':
@@ -588,6 +604,11 @@ class CopyCountCheck:
                 out.append(b.at)
         return out
 
+    def admits(self, written: str, prefix: str) -> bool:
+        """``GrammarMask``'s question: whether ``prefix`` (``written`` and one more piece)
+        passes; this check reads the prefix alone."""
+        return self(prefix)
+
     @staticmethod
     def matters(written: str, piece: str) -> bool:
         return bool(written[-1:].isdigit() or any(c.isdigit() or c in ",:{[" for c in piece))
@@ -682,6 +703,16 @@ def _fillable(
         if fill(alt, rest):
             return True
     return False
+
+
+class PrefixCheck(Protocol):
+    """What ``GrammarMask`` holds a decode to beside its grammar: ``matters(written, piece)``,
+    whether ``piece`` after ``written`` (which passed) could fail; ``admits(written, prefix)``,
+    whether ``prefix`` (``written`` and that piece) passes."""
+
+    def matters(self, written: str, piece: str) -> bool: ...
+
+    def admits(self, written: str, prefix: str) -> bool: ...
 
 
 def prefix_check(compiled: dict[str, Any]) -> CopyCountCheck | None:

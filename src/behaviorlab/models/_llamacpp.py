@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from behaviorlab.models._base import Model
-from behaviorlab.models._constraints import CopyCountCheck, prefix_check
+from behaviorlab.models._constraints import PrefixCheck, prefix_check
 from behaviorlab.models._errors import InfraError, MissingDependencyError, ModelError
 from behaviorlab.models._grammar import gbnf_for
-from behaviorlab.models._toolcalls import tool_calls_gbnf
+from behaviorlab.models._toolcalls import CopiedValueCheck, tool_calls_gbnf
 from behaviorlab.models._types import Completion, GenerationConfig, Message, ToolSpec, Usage
 
 SMOLLM2_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -243,7 +243,16 @@ class LlamaCppModel(Model):
             processors: list[Any] = [recorder]  # the model's own log-probabilities first
             mask = None
             if gbnf and self.lazy_grammar:
-                check = prefix_check(json_schema) if json_schema is not None else None
+                check: PrefixCheck | None = None
+                if json_schema is not None:
+                    check = prefix_check(json_schema)
+                elif tools and config.copy_from is not None:
+                    check = CopiedValueCheck(
+                        tools,
+                        config.copy_from,
+                        commit=config.copy_commit,
+                        whole_numbers=config.copy_whole_numbers,
+                    )
                 mask = GrammarMask(llm, gbnf, greedy=config.temperature == 0, check=check)
                 processors.append(mask)
             elif gbnf:
@@ -312,7 +321,7 @@ class GrammarMask:
     output)."""
 
     def __init__(
-        self, llm: Any, gbnf: str, *, greedy: bool, check: CopyCountCheck | None = None
+        self, llm: Any, gbnf: str, *, greedy: bool, check: PrefixCheck | None = None
     ) -> None:
         import llama_cpp
         from llama_cpp._internals import LlamaTokenDataArray
@@ -345,7 +354,9 @@ class GrammarMask:
         piece = self._piece(token)
         if not self._check.matters(self._written_text, piece.decode("utf-8", errors="ignore")):
             return True
-        ok = self._check((self._written + piece).decode("utf-8", errors="ignore"))
+        ok = self._check.admits(
+            self._written_text, (self._written + piece).decode("utf-8", errors="ignore")
+        )
         self.refused += not ok
         return ok
 

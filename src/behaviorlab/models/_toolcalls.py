@@ -21,6 +21,7 @@ import json
 import re
 from typing import Any
 
+from behaviorlab.models._constraints import _JsonScan
 from behaviorlab.models._types import ToolSpec
 
 OPEN_TAG = "<tool_call>"
@@ -291,3 +292,142 @@ class GrammarMatcher:
 
     def close(self) -> None:
         self._llm.close()
+
+
+#: a number as a text writes it: digits grouped by thousands ("400,000") or not, a decimal part
+_WRITTEN_NUMBER = re.compile(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,]*\d)|\d+(?:\.\d+)?")
+_CALL_NAME = re.compile(r'\s*\{\s*"name"\s*:\s*("(?:[^"\\]|\\.)*")')
+
+
+def written_numbers(text: str) -> frozenset[str]:
+    """The numbers ``text`` writes, as JSON would write their digits: thousands separators
+    dropped ("400,000" is 400000; "1,5" is 1 and 5, a list, not a grouped number)."""
+    return frozenset(m.group(0).replace(",", "") for m in _WRITTEN_NUMBER.finditer(text))
+
+
+class CopiedValueCheck:
+    """A check a decoder applies to each tool-call prefix it could write next: an argument
+    value the model has begun as a copy of ``source`` (the text the user wrote) is finished as
+    one. Where a tool call's argument value is open and what it holds so far is a copy (a
+    string of at least ``commit`` characters that ``source`` contains, case aside; a number
+    whose digits begin one that ``source`` writes), a piece that would make it no copy is
+    refused, so the decoder takes the model's next choice that keeps it one ("Lakes Angeles"
+    for "Los Angeles", "HBCA" for "HSBC", 1000000000000000 for "$100,000" become unwritable
+    once begun). A value may end anywhere (a city without its country). A value begun as no
+    copy ("0.05" for "5%", a date written in another form) is the model's to write: only the
+    first ``commit`` characters of a string decide, and a number's first digit.
+
+    Values the schema decides are not checked: enums, booleans, nulls; nor values under
+    ``anyOf``/``oneOf``. Generic: it reads the offered schemas and the user's text only.
+    ``matters(written, piece)`` and ``admits(written, prefix)`` are what ``GrammarMask`` asks
+    (the prefix is ``written`` plus one candidate piece)."""
+
+    def __init__(
+        self, tools: list[ToolSpec], source: str, *, commit: int = 3, whole_numbers: bool = False
+    ) -> None:
+        self._schemas = {t.name: _arguments_schema(t) for t in tools}
+        self._source = source.lower()
+        self._numbers = written_numbers(source)
+        self.commit = commit
+        #: a number begun as a copy may end only where it is a whole number the source writes
+        #: ("500" for "$500,000" is then unwritable once begun)
+        self.whole_numbers = whole_numbers
+        self._open_at: tuple[str, tuple[str, _JsonScan] | None] = ("", None)
+
+    def _is_copy(self, kind: str, value: str) -> bool:
+        if kind == "s":
+            return value.lower() in self._source
+        digits = value.lstrip("-")
+        whole, point, zeros = digits.partition(".")
+        if point and not zeros.strip("0") and whole in self._numbers:
+            return True  # 12.0 for a written 12
+        return bool(digits) and any(n.startswith(digits) for n in self._numbers)
+
+    def _open(self, written: str) -> tuple[str, _JsonScan] | None:
+        """The argument value open at the end of ``written`` if it is a copy so far: its kind
+        ("s" a string, "n" a number) and the scan of the call up to there."""
+        if self._open_at[0] == written and written:
+            return self._open_at[1]
+        found = self._find_open(written)
+        if found is not None and not self._begun_as_copy(*found):
+            found = None
+        self._open_at = (written, found)
+        return found
+
+    def _begun_as_copy(self, kind: str, scan: _JsonScan) -> bool:
+        value = _open_value(kind, scan)
+        if value is None or (kind == "s" and len(value) < self.commit):
+            return False
+        return self._is_copy(kind, value)
+
+    def _find_open(self, written: str) -> tuple[str, _JsonScan] | None:
+        start = written.rfind(OPEN_TAG)
+        if start < 0 or CLOSE_TAG in written[start:]:
+            return None
+        body = written[start + len(OPEN_TAG) :]
+        name = _CALL_NAME.match(body)
+        if name is None:
+            return None
+        scan = _JsonScan().feed(body)
+        if scan.string is not None and not scan.key:
+            kind, path = "s", scan.path()
+        elif scan.number is not None:
+            kind, path = "n", scan.number_at
+        else:
+            return None
+        if not path or path[0] != "arguments":
+            return None
+        try:
+            node: Any = self._schemas.get(json.loads(name.group(1)))
+        except json.JSONDecodeError:
+            return None
+        for step in path[1:]:
+            if not isinstance(node, dict):
+                return None
+            if isinstance(step, int):
+                node = node.get("items")
+            else:
+                props = node.get("properties")
+                node = props.get(step) if isinstance(props, dict) else None
+        if not isinstance(node, dict) or any(
+            k in node for k in ("enum", "const", "anyOf", "oneOf")
+        ):
+            return None
+        if node.get("type") in ("boolean", "null", "object", "array"):
+            return None
+        return kind, scan
+
+    def matters(self, written: str, piece: str) -> bool:
+        return self._open(written) is not None
+
+    def admits(self, written: str, prefix: str) -> bool:
+        found = self._open(written)
+        if found is None:
+            return True
+        kind, scan = found[0], found[1].copy()
+        value = _open_value(kind, scan)
+        for c in prefix[len(written) :]:
+            scan.feed(c)
+            if kind == "s" and scan.string is not None and scan.hexits is not None:
+                continue  # inside a \uXXXX escape: the character is not known yet
+            now = _open_value(kind, scan)
+            if now is None:  # the value ended
+                if kind == "n" and self.whole_numbers and value is not None:
+                    return self._is_whole(value)
+                break
+            value = now
+        return value is not None and self._is_copy(kind, value)
+
+    def _is_whole(self, value: str) -> bool:
+        digits = value.lstrip("-")
+        whole, point, zeros = digits.partition(".")
+        if point and not zeros.strip("0"):
+            return whole in self._numbers  # 12.0 for a written 12
+        return digits in self._numbers
+
+
+def _open_value(kind: str, scan: _JsonScan) -> str | None:
+    """The text of the value of ``kind`` open at the end of ``scan`` (None: none is open)."""
+    if kind == "s":
+        return None if scan.string is None or scan.hexits is not None else "".join(scan.string)
+    return scan.number

@@ -90,6 +90,14 @@ class GenerationConfig(BaseModel):
     #: the messages already describe the offered tools (e.g. as JSON in the system prompt): a
     #: provider that prompts for tools adds only the call format, so they are said once
     tools_listed: bool = False
+    #: with tools offered, the text the user wrote: a decoder that can hold each step to a
+    #: check (llama.cpp) finishes as a copy of it every argument value the model begins as one
+    #: (``CopiedValueCheck``); None: no such check. Other providers ignore it.
+    copy_from: str | None = None
+    #: how many characters of a string value begun as a copy make it one to finish as a copy
+    copy_commit: int = 3
+    #: and a number begun as a copy may end only as a whole number the text writes
+    copy_whole_numbers: bool = False
 
 
 class Completion(BaseModel):

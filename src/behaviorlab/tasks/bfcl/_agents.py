@@ -176,6 +176,8 @@ class FunctionCallingAgent(Agent):
         min_call_confidence: float | None = None,
         call_signal: CallSignal = "call_confidence",
         call_gates: dict[str, float] | None = None,
+        copy_commit: int | None = None,
+        copy_whole_numbers: bool = False,
         name: str | None = None,
     ) -> None:
         gates = dict(call_gates or {})
@@ -199,6 +201,11 @@ class FunctionCallingAgent(Agent):
         self.call_signal = call_signal
         #: further readings every call must reach as well ({signal: threshold})
         self.call_gates = gates
+        #: argument values begun as a copy of the request are finished as one, once a string
+        #: holds this many characters (``CopiedValueCheck``; None: no such check)
+        self.copy_commit = copy_commit
+        #: and a number begun as one must end as a whole number the request writes
+        self.copy_whole_numbers = copy_whole_numbers
         self.name = name or ("fc-prompt" if prompted else "fc")
         if tool_choice == "required" and name is None:
             self.name = "fc-required"
@@ -213,20 +220,27 @@ class FunctionCallingAgent(Agent):
             "min_call_confidence": self.min_call_confidence,
             "call_signal": self.call_signal,
             "call_gates": self.call_gates,
+            "copy_commit": self.copy_commit,
+            "copy_whole_numbers": self.copy_whole_numbers,
             "system_prompt": FC_SYSTEM_PROMPT,
         }
 
     def _run(self, input: Any) -> FCOutput:
         inp = input if isinstance(input, FCInput) else FCInput.model_validate(input)
         messages = fc_messages(inp, prompted=self.prompted and bool(inp.tools))
-        cfg = self.model.config.model_copy(
-            update={
-                "max_tokens": min(self.max_tokens, self.model.config.max_tokens),
-                "tool_choice": self.tool_choice,
-                # the system prompt lists the functions; a prompted provider adds the format
-                "tools_listed": True,
-            }
-        )
+        update: dict[str, Any] = {
+            "max_tokens": min(self.max_tokens, self.model.config.max_tokens),
+            "tool_choice": self.tool_choice,
+            # the system prompt lists the functions; a prompted provider adds the format
+            "tools_listed": True,
+        }
+        if self.copy_commit is not None:
+            update.update(
+                copy_from=request_text(inp),
+                copy_commit=self.copy_commit,
+                copy_whole_numbers=self.copy_whole_numbers,
+            )
+        cfg = self.model.config.model_copy(update=update)
         if not inp.tools:  # a few BFCL irrelevance items offer no function at all
             c = self.model.complete(messages, config=cfg)
             return FCOutput(text=c.text)
@@ -266,6 +280,8 @@ def make_fc_agent(
     call_signal: CallSignal = "call_confidence",
     name: str | None = None,
     call_gates: dict[str, float] | None = None,
+    copy_commit: int | None = None,
+    copy_whole_numbers: bool = False,
 ) -> FunctionCallingAgent:
     """An fc agent; a threshold on a signal read from token log-probabilities is dropped for a
     model that does not report them (there is nothing to compare)."""
@@ -282,5 +298,7 @@ def make_fc_agent(
         min_call_confidence=min_call_confidence,
         call_signal=call_signal,
         call_gates=call_gates,
+        copy_commit=copy_commit,
+        copy_whole_numbers=copy_whole_numbers,
         name=name,
     )

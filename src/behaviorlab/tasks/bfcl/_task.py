@@ -59,6 +59,34 @@ MIN_CALL_CONFIDENCE: float | None = 0.5
 CALL_GATES: dict[str, float] = {"relevance_doc": 0.01}
 
 
+#: the fc agents' ``copy_commit`` (``CopiedValueCheck``: a string value begun as a copy of the
+#: request for this many characters, or a number begun as one, is finished as a copy); None:
+#: no such check. ``-T copy_commit=K`` (``none`` for off) sets it for a run
+COPY_COMMIT: int | None = None
+#: and whether a number begun as a copy must end as a whole number the request writes
+#: (``-T copy_whole=true``)
+COPY_WHOLE_NUMBERS = False
+
+
+def copy_options(options: ScenarioOptions) -> dict[str, Any]:
+    """The fc agents' copy settings for a run: ``-T copy_commit=K|none`` and
+    ``-T copy_whole=true|false``, else ``COPY_COMMIT`` and ``COPY_WHOLE_NUMBERS``."""
+    given = {**options.task_args, **options.extra}
+    commit = given.get("copy_commit", COPY_COMMIT)
+    whole = str(given.get("copy_whole", COPY_WHOLE_NUMBERS)).lower()
+    if whole not in ("true", "false"):
+        raise ValueError(f"copy_whole must be true or false, not {whole!r}")
+    if commit is None or str(commit).lower() in ("none", "off", "false"):
+        return {"copy_commit": None, "copy_whole_numbers": False}
+    try:
+        k = int(commit)
+    except ValueError:
+        raise ValueError(f"copy_commit must be a whole number or none, not {commit!r}") from None
+    if k < 1:
+        raise ValueError(f"copy_commit must be at least 1, not {k}")
+    return {"copy_commit": k, "copy_whole_numbers": whole == "true"}
+
+
 @register_task
 class BFCLTask(Task):
     """BFCL v4 single-turn categories from the installed ``bfcl-eval`` wheel; ``--split`` is the
@@ -72,11 +100,16 @@ class BFCLTask(Task):
             min_call_confidence=MIN_CALL_CONFIDENCE,
             call_signal=CALL_SIGNAL,
             call_gates=CALL_GATES,
+            **copy_options(options),
         ),
         # every call the decode opens is kept (what the threshold is chosen from)
-        "fc-always": lambda model, options: make_fc_agent(model, name="fc-always"),
+        "fc-always": lambda model, options: make_fc_agent(
+            model, name="fc-always", **copy_options(options)
+        ),
         "fc-prompt": lambda model, options: make_fc_agent(model, prompted=True),
-        "fc-required": lambda model, options: make_fc_agent(model, tool_choice="required"),
+        "fc-required": lambda model, options: make_fc_agent(
+            model, tool_choice="required", **copy_options(options)
+        ),
     }
     #: the fc agents run the shipped function-calling adapter unless ``--model`` says
     #: otherwise (``--model smollm2-135m``: the untuned base)
