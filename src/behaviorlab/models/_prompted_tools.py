@@ -27,7 +27,7 @@ def tools_system_prompt(tools: list[ToolSpec], *, listed: bool = False) -> str:
     """The prompted-tool instructions: the call format and (unless the prompt already
     describes the tools, ``listed``) a one-line summary of each tool."""
     if listed:
-        return "You can call the functions listed below. " + CALL_FORMAT
+        return "You can call the functions listed above. " + CALL_FORMAT
     lines = ["You can call these tools. " + CALL_FORMAT, "", "Tools:"]
     for t in tools:
         params = t.parameters.get("properties", {})
@@ -40,16 +40,10 @@ def with_tools_prompt(
     messages: list[Message], tools: list[ToolSpec], *, listed: bool = False
 ) -> list[Message]:
     """Put the tool instructions (and, unless ``listed``, the tool list) into the system
-    message and make tool turns plain user turns. With ``listed`` the call format goes
-    first (the tools are listed below it), else after the system message."""
+    message and make tool turns plain user turns."""
     prompt = tools_system_prompt(tools, listed=listed)
     out: list[Message] = []
-    if messages and messages[0].role == "system" and listed:
-        # the call format first: it is the same for every request, so a provider that keeps
-        # the prompt it read last (llama.cpp) reads it once, not after each tool list
-        out.append(Message.system(prompt + "\n\n" + messages[0].content))
-        rest = messages[1:]
-    elif messages and messages[0].role == "system":
+    if messages and messages[0].role == "system":
         out.append(Message.system(messages[0].content + "\n\n" + prompt))
         rest = messages[1:]
     else:

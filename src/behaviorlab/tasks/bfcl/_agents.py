@@ -140,7 +140,6 @@ def functions_json(tools: list[ToolSpec]) -> str:
     return json.dumps(
         [{"name": t.name, "description": t.description, "parameters": t.parameters} for t in tools],
         ensure_ascii=False,
-        separators=(",", ":"),  # no spaces: 12-14% fewer tokens for the same functions
     )
 
 
@@ -148,13 +147,13 @@ def fc_messages(inp: FCInput, *, prompted: bool = False) -> list[Message]:
     """The messages the agent sends: its system prompt with the functions (and, where the
     turn opens with a system message, that message after it), then the turn's other messages.
     With ``prompted`` the tool-call instructions a prompted provider would add are added here
-    (the call format only, first: the functions are listed once, as JSON, below it)."""
+    (the call format only: the functions are listed once, as JSON, above them)."""
     system = FC_SYSTEM_PROMPT.format(functions=functions_json(inp.tools))
     rest = list(inp.messages)
     if rest and rest[0].get("role") == "system":
         system += "\n\n" + rest.pop(0).get("content", "")
-    if prompted:  # the call format first, as a prompted provider puts it
-        system = tools_system_prompt(inp.tools, listed=True) + "\n\n" + system
+    if prompted:
+        system += "\n\n" + tools_system_prompt(inp.tools, listed=True)
     out = [Message.system(system)]
     for m in rest:
         role = m.get("role")
