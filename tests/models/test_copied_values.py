@@ -3,9 +3,6 @@ finished as one; values begun otherwise, and values the schema decides, are left
 
 from __future__ import annotations
 
-import numpy as np
-import pytest
-
 from behaviorlab.models import ToolSpec
 from behaviorlab.models._toolcalls import CopiedValueCheck, tool_call_text, written_numbers
 
@@ -108,40 +105,6 @@ def test_a_call_of_copied_values_passes_at_every_prefix():
     for i in range(len(call)):
         for j in range(i + 1, min(len(call), i + 6) + 1):
             assert check.admits(call[:i], call[:j]), (call[:i], call[i:j])
-
-
-def test_grammar_mask_takes_the_models_next_choice_that_keeps_the_copy():
-    pytest.importorskip("llama_cpp")
-    from llama_cpp import Llama
-
-    from behaviorlab.models import tool_calls_gbnf
-    from behaviorlab.models._llamacpp import GrammarMask, resolve_gguf
-
-    vocab = Llama(model_path=str(resolve_gguf("smollm2-135m")), vocab_only=True, verbose=False)
-    check = CopiedValueCheck([COURT], REQUEST)
-    mask = GrammarMask(vocab, tool_calls_gbnf([COURT]), greedy=True, check=check)
-    try:
-        written = vocab.tokenize(
-            head('"court": "Los Angeles County Court", "amount": 4').encode(),
-            add_bos=False,
-            special=False,
-        )
-        ids = [1, 2, 3]
-        for t in written:
-            scores = np.zeros(vocab.n_vocab(), dtype=np.single)
-            scores[t] = 9.0
-            out = mask(np.array(ids, dtype=np.intc), scores)
-            assert int(np.argmax(out)) == t
-            ids.append(t)
-        # the model now wants "1" (41...), which begins no written number; "0" is its next
-        scores = np.zeros(vocab.n_vocab(), dtype=np.single)
-        one, zero = (vocab.tokenize(d.encode(), add_bos=False, special=False)[0] for d in "10")
-        scores[one], scores[zero] = 9.0, 5.0
-        out = mask(np.array(ids, dtype=np.intc), scores)
-        assert int(np.argmax(out)) == zero and mask.refused >= 1
-    finally:
-        mask.close()
-        vocab.close()
 
 
 def test_escaped_characters_are_read_as_what_they_stand_for():

@@ -37,6 +37,19 @@ def token(llm: Llama, text: str) -> int:
     return ids[0]
 
 
+def written_by_the_model(mask: GrammarMask, vocab: Llama, text: str) -> list[int]:
+    """Feed ``mask`` the steps of a model that writes ``text`` (each token its top choice, each
+    one the mask must keep); the ids after a three-token prompt."""
+    ids = [1, 2, 3]
+    for t in vocab.tokenize(text.encode(), add_bos=False, special=False):
+        scores = np.zeros(vocab.n_vocab(), dtype=np.single)
+        scores[t] = 9.0
+        out = mask(np.array(ids, dtype=np.intc), scores)
+        assert int(np.argmax(out)) == t
+        ids.append(t)
+    return ids
+
+
 def test_an_allowed_first_choice_is_kept_and_a_refused_one_masks_the_vocabulary(vocab):
     n = vocab.n_vocab()
     mask = GrammarMask(vocab, 'root ::= "{" "}"', greedy=True)
@@ -144,18 +157,10 @@ def test_a_check_beside_the_grammar_masks_what_the_grammar_allows(vocab):
     compiled = constrain(
         Shipment, "parcel: 4 kg, 30 cm\nparcel: 7 kg, 45 cm\n"
     ).compiled_constraints  # type: ignore[attr-defined]
-    written = vocab.tokenize(
-        b'{"parcels":[{"kilos":4,"cm":30},{"kilos":4', add_bos=False, special=False
-    )
     mask = GrammarMask(vocab, gbnf_for(compiled), greedy=True, check=prefix_check(compiled))
     try:
-        ids = [1, 2, 3]
-        for t in written:  # the model writes these; each was allowed (a "4" may begin 45)
-            scores = np.zeros(vocab.n_vocab(), dtype=np.single)
-            scores[t] = 9.0
-            out = mask(np.array(ids, dtype=np.intc), scores)
-            assert int(np.argmax(out)) == t
-            ids.append(t)
+        # the model writes these; each was allowed (a "4" may begin 45)
+        ids = written_by_the_model(mask, vocab, '{"parcels":[{"kilos":4,"cm":30},{"kilos":4')
         # it now wants to end the number: "4" again, which the input writes once
         scores = np.zeros(vocab.n_vocab(), dtype=np.single)
         scores[token(vocab, ",")] = 9.0
@@ -199,3 +204,28 @@ def test_the_real_model_under_the_count_check_writes_a_list_validation_accepts_f
     written = Counter(n.value for n in input_numbers(text))
     copied = Counter(float(v) for p in out.parcels for v in (p.kilos, p.cm))
     assert all(k <= written[v] for v, k in copied.items()), out
+
+
+def test_copied_values_mask_the_token_that_garbles_a_copy(vocab):
+    """``CopiedValueCheck`` beside the tool-call grammar: a number begun as a copy of the
+    request ("4" of "$400,000") may not go on as one the request never writes ("41"); the
+    mask gives the model's next choice that keeps the copy."""
+    from behaviorlab.models import CopiedValueCheck, ToolSpec
+
+    tool = ToolSpec(
+        name="claim",
+        description="File a claim.",
+        parameters={"type": "object", "properties": {"amount": {"type": "integer"}}},
+    )
+    check = CopiedValueCheck([tool], "The claim is $400,000 at 4.5%.")
+    mask = GrammarMask(vocab, tool_calls_gbnf([tool]), greedy=True, check=check)
+    try:
+        ids = written_by_the_model(
+            mask, vocab, '<tool_call>{"name": "claim", "arguments": {"amount": 4'
+        )
+        scores = np.zeros(vocab.n_vocab(), dtype=np.single)
+        scores[token(vocab, "1")], scores[token(vocab, "0")] = 9.0, 5.0
+        out = mask(np.array(ids, dtype=np.intc), scores)
+        assert int(np.argmax(out)) == token(vocab, "0") and mask.refused >= 1
+    finally:
+        mask.close()
