@@ -314,7 +314,8 @@ class GrammarMask:
     the vocabulary at every step, so its distribution is the grammar-masked one. The grammar
     follows the decode by accepting each token the model wrote before the next step.
 
-    ``check`` (``prefix_check``): what the grammar cannot say, tested on the text written
+    ``check`` (a ``PrefixCheck``: ``prefix_check``'s copy count for a JSON schema, or
+    ``CopiedValueCheck`` for tool calls): what the grammar cannot say, tested on the text written
     so far plus a candidate token; a token the grammar allows but the check refuses is
     masked too, the model's own choice first as above. Where the check refuses every token
     the grammar allows, the step is left to the grammar alone (validation then catches the
