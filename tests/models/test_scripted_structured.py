@@ -132,6 +132,9 @@ def test_generation_config_recorded_in_settings():
         "stop": [],
         "tool_choice": "auto",
         "tools_listed": False,
+        "copy_from": None,
+        "copy_commit": 3,
+        "copy_whole_numbers": False,
     }
 
 
