@@ -25,6 +25,7 @@ import argparse
 import statistics
 import time
 from pathlib import Path
+from typing import Any
 
 from tqdm import tqdm
 
@@ -37,28 +38,28 @@ from behaviorlab.tasks.airline._task import SHIPPED_L1_MODEL, load_problems
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "rulearena"
 
 
-def parts(llm: object, prompt: list[int], output: list[int]) -> dict[str, float]:
+def parts(llm: Any, prompt: list[int], output: list[int]) -> dict[str, float]:
     """Seconds to read ``prompt`` afresh, to write ``output`` one token a step, and to read
-    ``output`` after the prompt in one pass with every position's logits."""
-    lm = llm  # llama_cpp.Llama
-    lm.reset()  # type: ignore[attr-defined]
+    ``output`` after the prompt in one pass with every position's logits (``llm``: a
+    ``llama_cpp.Llama``)."""
+    llm.reset()
     t0 = time.perf_counter()
-    lm.eval(prompt)  # type: ignore[attr-defined]
+    llm.eval(prompt)
     prompt_s = time.perf_counter() - t0
     n = len(prompt)
     t0 = time.perf_counter()
     for tok in output:
-        lm.eval([tok])  # type: ignore[attr-defined]
+        llm.eval([tok])
     step_s = time.perf_counter() - t0
-    ctx, batch = lm._ctx, lm._batch  # type: ignore[attr-defined]
+    ctx, batch = llm._ctx, llm._batch
     ctx.kv_cache_seq_rm(-1, n, -1)
     t0 = time.perf_counter()
-    for i in range(0, len(output), lm.n_batch):  # type: ignore[attr-defined]
-        chunk = output[i : i + lm.n_batch]  # type: ignore[attr-defined]
+    for i in range(0, len(output), llm.n_batch):
+        chunk = output[i : i + llm.n_batch]
         batch.set_batch(batch=chunk, n_past=n + i, logits_all=True)
         ctx.decode(batch)
     batch_s = time.perf_counter() - t0
-    lm.reset()  # type: ignore[attr-defined]
+    llm.reset()
     return {"prompt_s": prompt_s, "step_s": step_s, "batch_s": batch_s}
 
 

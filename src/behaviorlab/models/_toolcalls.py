@@ -338,9 +338,8 @@ class CopiedValueCheck:
         if kind == "s":
             return value.lower() in self._source
         digits = value.lstrip("-")
-        whole, point, zeros = digits.partition(".")
-        if point and not zeros.strip("0") and whole in self._numbers:
-            return True  # 12.0 for a written 12
+        if self._is_whole(value):
+            return True
         return bool(digits) and any(n.startswith(digits) for n in self._numbers)
 
     def _open(self, written: str) -> tuple[str, _JsonScan] | None:
@@ -419,11 +418,10 @@ class CopiedValueCheck:
         return value is not None and self._is_copy(kind, value)
 
     def _is_whole(self, value: str) -> bool:
+        """Whether the number ``value`` is one the source writes (12.0 for a written 12)."""
         digits = value.lstrip("-")
         whole, point, zeros = digits.partition(".")
-        if point and not zeros.strip("0"):
-            return whole in self._numbers  # 12.0 for a written 12
-        return digits in self._numbers
+        return (whole if point and not zeros.strip("0") else digits) in self._numbers
 
 
 def _open_value(kind: str, scan: _JsonScan) -> str | None:
