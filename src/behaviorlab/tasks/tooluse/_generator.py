@@ -14,7 +14,7 @@ import random
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from ._template import Template
+from ._template import Draft, Template
 from ._templates_ambiguous import TEMPLATES as _AMBIGUOUS
 from ._templates_execution import TEMPLATES as _EXECUTION
 from ._templates_multistep import TEMPLATES as _MULTI_STEP
@@ -52,14 +52,14 @@ def templates_by_cell() -> dict[tuple[Category, Difficulty], list[Template]]:
 
 def _item(
     template: Template, seed: int, index: int, cell_index: int, seen: set[str]
-) -> ToolUseItem:
+) -> tuple[ToolUseItem, Draft]:
     for draw in range(_MAX_DRAWS):
         rng = random.Random(f"{seed}/{template.name}/{index}/{draw}")
         draft = template.make(rng)
         if draft.prompt not in seen:
             break
     seen.add(draft.prompt)
-    return ToolUseItem(
+    item = ToolUseItem(
         id=f"{template.category}-{template.difficulty}-{cell_index:04d}",
         prompt=draft.prompt,
         category=template.category,
@@ -74,6 +74,7 @@ def _item(
         template=template.name,
         reference_keywords=list(draft.reference_keywords),
     )
+    return item, draft
 
 
 def generate_items(n_per_cell: int = 60, *, seed: int = 0) -> list[ToolUseItem]:
@@ -83,15 +84,21 @@ def generate_items(n_per_cell: int = 60, *, seed: int = 0) -> list[ToolUseItem]:
     (and hence the held-out split) gets an even share. Prompts are unique within a template
     unless ``n_per_cell`` outgrows the template's variety.
     """
+    return [item for item, _ in generate_drafts(n_per_cell, seed=seed)]
+
+
+def generate_drafts(n_per_cell: int = 60, *, seed: int = 0) -> list[tuple[ToolUseItem, Draft]]:
+    """``generate_items`` with each item's draft beside it (its template's expert
+    ``solution``, which the item record does not carry)."""
     if n_per_cell < 1:
         raise ValueError(f"n_per_cell must be at least 1, got {n_per_cell}")
-    items: list[ToolUseItem] = []
+    out: list[tuple[ToolUseItem, Draft]] = []
     for templates in templates_by_cell().values():
         seen: dict[str, set[str]] = {t.name: set() for t in templates}
         for k in range(n_per_cell):
             t = templates[k % len(templates)]
-            items.append(_item(t, seed, k // len(templates), k, seen[t.name]))
-    return items
+            out.append(_item(t, seed, k // len(templates), k, seen[t.name]))
+    return out
 
 
 def split_items(items: Iterable[ToolUseItem]) -> tuple[list[ToolUseItem], list[ToolUseItem]]:

@@ -14,9 +14,11 @@ from behaviorlab.tasks._base import (
     Task,
     register_task,
 )
+from behaviorlab.tasks._capabilities import TrainingOptions, TrainingSet
 from behaviorlab.tasks.tooluse._agents import make_tooluse_agent, tooluse_tools
 from behaviorlab.tasks.tooluse._generator import generate_items
 from behaviorlab.tasks.tooluse._scoring import score_answer, tool_decision
+from behaviorlab.tasks.tooluse._training import DEFAULT_FORMATS, SPLITS, cloning_set, split_of
 from behaviorlab.tasks.tooluse._types import DIFFICULTIES, ToolUseItem
 from behaviorlab.tools import Tool
 
@@ -27,7 +29,8 @@ def _factory(fmt: str) -> AgentFactory:
 
 @register_task
 class ToolUseTask(Task):
-    """Generated tool-use items; ``--split heldout`` (default) or ``train``; ``--level`` is the difficulty
+    """Generated tool-use items; ``--split heldout`` (default), ``dev`` (training templates set
+    apart to choose variants on, ``DEV_TEMPLATES``) or ``train``; ``--level`` is the difficulty
     (0 easy, 1 intermediate, 2 complex); ``-n`` caps items per category × difficulty cell."""
 
     name: ClassVar[str] = "tooluse"
@@ -41,11 +44,27 @@ class ToolUseTask(Task):
     def tools(self) -> list[Tool]:
         return tooluse_tools()
 
+    def training_examples(self, options: TrainingOptions) -> TrainingSet:
+        """``options.n`` verified expert conversations on training-template items (never a
+        dev or held-out template), drawn with ``options.seed``, under the agent formats of
+        ``-T formats=tooldesc,direct,cot`` in turn."""
+        raw = options.extra.get("formats", DEFAULT_FORMATS)
+        formats = tuple(raw.split(",")) if isinstance(raw, str) else tuple(raw)
+        examples, made = cloning_set(options.n, seed=options.seed, formats=formats)
+        return TrainingSet(
+            examples=examples,
+            notes=[
+                f"expert conversations: {made['kept']} kept of {made['generated']} drawn "
+                f"(dropped: {made['dropped'] or 'none'}); first decisions {made['first_decision']}"
+            ],
+            provenance=made,
+        )
+
     def scenarios(self, options: ScenarioOptions) -> list[Scenario]:
         split = options.split or "heldout"
-        if split not in ("train", "heldout"):
-            raise ValueError(f"tooluse splits are train and heldout, not {split!r}")
-        items = [i for i in generate_items(seed=options.seed) if i.split == split]
+        if split not in SPLITS:
+            raise ValueError(f"tooluse splits are {', '.join(SPLITS)}, not {split!r}")
+        items = [i for i in generate_items(seed=options.seed) if split_of(i) == split]
         if options.level is not None:
             items = [i for i in items if i.difficulty == DIFFICULTIES[options.level]]
         if options.n:

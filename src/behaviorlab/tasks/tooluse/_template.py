@@ -16,14 +16,28 @@ T = TypeVar("T")
 
 
 @dataclass(frozen=True)
+class Solution:
+    """How an expert answers an item with a tool: one call of ``tool`` with ``argument`` (a
+    complete Python program that prints the answer, for ``code_executor``; one expression,
+    for ``calculator``). What the tool returns must score as the item's expected output
+    (checked by ``_expert.verify_solution``); it is what behaviour-cloning data shows."""
+
+    tool: ToolName
+    argument: str
+
+
+@dataclass(frozen=True)
 class Draft:
-    """One instance of a template: the parts that vary from item to item."""
+    """One instance of a template: the parts that vary from item to item. ``solution``: the
+    expert's tool call, for a training template whose best decision runs a tool (held-out
+    templates have none: nothing is ever trained on them)."""
 
     prompt: str
     expected_output: str | None
     answer_type: AnswerType
     why: str
     reference_keywords: tuple[str, ...] = ()
+    solution: Solution | None = None
 
 
 @dataclass(frozen=True)

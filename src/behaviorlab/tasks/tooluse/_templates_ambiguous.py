@@ -11,7 +11,7 @@ import random
 from decimal import Decimal
 from fractions import Fraction
 
-from ._template import WORDS, Draft, Template, as_list, comma_join, fixed, pick, template
+from ._template import WORDS, Draft, Solution, Template, as_list, comma_join, fixed, pick, template
 
 _WHY_EASY_MATH = (
     "Single-step arithmetic with small numbers is reliable without a tool; calling one costs a "
@@ -255,7 +255,8 @@ def _average_few(rng: random.Random) -> Draft:
 def _two_by_two(rng: random.Random) -> Draft:
     a, b = (pick(rng, [n for n in range(13, 100) if n % 10]) for _ in range(2))
     form = pick(rng, ("What is {a} × {b}?", "Compute {a} times {b}.", "{a} * {b} = ?"))
-    return Draft(form.format(a=a, b=b), str(a * b), "number", _WHY_HARD_MATH)
+    solution = Solution("calculator", f"{a} * {b}")
+    return Draft(form.format(a=a, b=b), str(a * b), "number", _WHY_HARD_MATH, solution=solution)
 
 
 @template(
@@ -269,7 +270,10 @@ def _two_by_two(rng: random.Random) -> Draft:
 def _sum_six(rng: random.Random) -> Draft:
     xs = [rng.randint(11, 99) for _ in range(6)]
     form = pick(rng, ("Add these up: {x}", "What is the sum of {x}?", "Total of {x}?"))
-    return Draft(form.format(x=comma_join(xs)), str(sum(xs)), "number", _WHY_HARD_MATH)
+    solution = Solution("calculator", " + ".join(str(x) for x in xs))
+    return Draft(
+        form.format(x=comma_join(xs)), str(sum(xs)), "number", _WHY_HARD_MATH, solution=solution
+    )
 
 
 @template(
@@ -297,7 +301,9 @@ def _percent_change(rng: random.Random) -> Draft:
         ),
     )
     value = fixed(Decimal(change.numerator) / Decimal(change.denominator), 1)
-    return Draft(form.format(a=old, b=new), value, "number", _WHY_HARD_MATH)
+    # 100.0: a float result, which the calculator prints in decimals (not as a fraction)
+    solution = Solution("calculator", f"round(({new} - {old}) / {old} * 100.0, 1)")
+    return Draft(form.format(a=old, b=new), value, "number", _WHY_HARD_MATH, solution=solution)
 
 
 @template(
@@ -318,7 +324,14 @@ def _sort_by_length_few(rng: random.Random) -> Draft:
         ),
     )
     ordered = sorted(words, key=lambda w: (len(w), w))
-    return Draft(form.format(w=comma_join(words)), as_list(ordered), "list", _WHY_HARD_DATA)
+    code = f"words = {words}\nprint(sorted(words, key=lambda w: (len(w), w)))"
+    return Draft(
+        form.format(w=comma_join(words)),
+        as_list(ordered),
+        "list",
+        _WHY_HARD_DATA,
+        solution=Solution("code_executor", code),
+    )
 
 
 @template(

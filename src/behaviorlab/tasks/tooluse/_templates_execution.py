@@ -7,6 +7,7 @@ or by running the snippet that the prompt shows), never typed in by hand.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 import statistics
 from collections import Counter
@@ -17,6 +18,7 @@ from ._exec import run_snippet
 from ._template import (
     WORDS,
     Draft,
+    Solution,
     Template,
     as_list,
     code_block,
@@ -63,7 +65,8 @@ def _multiply(rng: random.Random) -> Draft:
             "What's the exact product of {a} and {b}?",
         ),
     )
-    return Draft(form.format(a=a, b=b), str(a * b), "number", _WHY_BIG_NUMBER)
+    solution = Solution("calculator", f"{a} * {b}")
+    return Draft(form.format(a=a, b=b), str(a * b), "number", _WHY_BIG_NUMBER, solution=solution)
 
 
 @template(
@@ -85,7 +88,9 @@ def _power(rng: random.Random) -> Draft:
             "What is the exact value of {b}**{e}?",
         ),
     )
-    return Draft(form.format(b=base, e=exp), str(base**exp), "number", _WHY_BIG_NUMBER)
+    solution = Solution("calculator", f"{base}**{exp}")
+    prompt = form.format(b=base, e=exp)
+    return Draft(prompt, str(base**exp), "number", _WHY_BIG_NUMBER, solution=solution)
 
 
 @template(
@@ -108,7 +113,10 @@ def _sort_words(rng: random.Random) -> Draft:
         ),
     )
     expected = as_list(sorted(words, reverse=reverse))
-    return Draft(form.format(o=order, w=comma_join(words)), expected, "list", _WHY_TRANSFORM)
+    call = "sorted(words, reverse=True)" if reverse else "sorted(words)"
+    solution = Solution("code_executor", f"words = {words}\nprint({call})")
+    prompt = form.format(o=order, w=comma_join(words))
+    return Draft(prompt, expected, "list", _WHY_TRANSFORM, solution=solution)
 
 
 def _easy_snippet(rng: random.Random) -> str:
@@ -149,7 +157,8 @@ def _print_snippet(rng: random.Random) -> Draft:
             "Tell me exactly what this prints:\n\n{c}",
         ),
     )
-    return Draft(form.format(c=code_block(code)), run_snippet(code), "text", _WHY_RUNTIME)
+    prompt, expected = form.format(c=code_block(code)), run_snippet(code)
+    return Draft(prompt, expected, "text", _WHY_RUNTIME, solution=Solution("code_executor", code))
 
 
 @template(
@@ -205,7 +214,13 @@ def _compound_interest(rng: random.Random) -> Draft:
         "it in the head is off by dollars. A calculator or code gives the cents."
     )
     prompt = form.format(p=principal, r=rate, c=label, y=years)
-    return Draft(prompt, money(balance), "number", why)
+    # the rate as a decimal fraction (a float, so the power stays a float, not a huge fraction)
+    r = Decimal(rate) / 100
+    growth = (
+        f"(1 + {r})**{years}" if per_year == 1 else f"(1 + {r}/{per_year})**({per_year}*{years})"
+    )
+    solution = Solution("calculator", f"round({principal} * {growth}, 2)")
+    return Draft(prompt, money(balance), "number", why, solution=solution)
 
 
 @template(
@@ -239,7 +254,8 @@ def _statistics(rng: random.Random) -> Draft:
         "A variance over a dozen three-digit numbers means many squares and a square root; a "
         "tool computes it exactly, mental arithmetic does not."
     )
-    return Draft(prompt, fixed(fn(xs), 4), "number", why)
+    code = f'import statistics\n\nxs = {xs}\nprint(f"{{statistics.{fn.__name__}(xs):.4f}}")'
+    return Draft(prompt, fixed(fn(xs), 4), "number", why, solution=Solution("code_executor", code))
 
 
 @template(
@@ -255,9 +271,11 @@ def _sort_length_alpha(rng: random.Random) -> Draft:
     if longest_first:
         order = "by length, longest first, and alphabetically among words of the same length"
         expected = sorted(words, key=lambda w: (-len(w), w))
+        key = "(-len(w), w)"
     else:
         order = "by length (shortest first), then alphabetically within each length"
         expected = sorted(words, key=lambda w: (len(w), w))
+        key = "(len(w), w)"
     form = pick(
         rng,
         (
@@ -267,7 +285,9 @@ def _sort_length_alpha(rng: random.Random) -> Draft:
         ),
     )
     prompt = form.format(o=order, w=comma_join(words))
-    return Draft(prompt, as_list(expected), "list", _WHY_TRANSFORM)
+    code = f"words = {words}\nprint(sorted(words, key=lambda w: {key}))"
+    solution = Solution("code_executor", code)
+    return Draft(prompt, as_list(expected), "list", _WHY_TRANSFORM, solution=solution)
 
 
 @template(
@@ -298,7 +318,14 @@ def _word_frequency(rng: random.Random) -> Draft:
         ),
     )
     why = "Counting dozens of tokens by eye loses counts; code counts them exactly."
-    return Draft(form.format(t=" ".join(shown)), as_list(top), "list", why)
+    code = (
+        "import re\nfrom collections import Counter\n\n"
+        f'text = "{" ".join(shown)}"\n'
+        'counts = Counter(re.findall(r"[a-z]+", text.lower()))\n'
+        "print(sorted(counts, key=lambda w: (-counts[w], w))[:3])"
+    )
+    solution = Solution("code_executor", code)
+    return Draft(form.format(t=" ".join(shown)), as_list(top), "list", why, solution=solution)
 
 
 def _loop_snippet(rng: random.Random) -> str:
@@ -349,7 +376,8 @@ def _loop_snippet_t(rng: random.Random) -> Draft:
             "What will be printed when this runs?\n\n{c}",
         ),
     )
-    return Draft(form.format(c=code_block(code)), run_snippet(code), "text", _WHY_RUNTIME)
+    prompt, expected = form.format(c=code_block(code)), run_snippet(code)
+    return Draft(prompt, expected, "text", _WHY_RUNTIME, solution=Solution("code_executor", code))
 
 
 @template(
@@ -382,6 +410,16 @@ def _dates(rng: random.Random) -> Draft:
 # ---------------------------------------------------------------------------- complex
 
 
+# A sieve of Eratosthenes over range(n), as the primes solutions write it.
+_SIEVE = (
+    "is_prime = [True] * n\n"
+    "is_prime[0] = is_prime[1] = False\n"
+    "for i in range(2, int(n**0.5) + 1):\n"
+    "    if is_prime[i]:\n"
+    "        is_prime[i * i :: i] = [False] * len(range(i * i, n, i))\n"
+)
+
+
 @template(
     "primes",
     category="execution",
@@ -398,11 +436,19 @@ def _primes(rng: random.Random) -> Draft:
             rng, ("How many prime numbers are there below {n}?", "Count the primes less than {n}.")
         )
         count = sum(1 for p in primes_below(250_000) if p < n)
-        return Draft(form.format(n=f"{n:,}"), str(count), "number", why)
+        solution = Solution("code_executor", f"n = {n}\n{_SIEVE}print(sum(is_prime))")
+        return Draft(form.format(n=f"{n:,}"), str(count), "number", why, solution=solution)
     k = rng.randint(1_000, 15_000)
     primes = primes_below(250_000)
     form = pick(rng, ("What is the {k}th prime number?", "Find prime number #{k} (2 is the 1st)."))
-    return Draft(form.format(k=k), str(primes[k - 1]), "number", why)
+    code = (
+        f"import math\n\nk = {k}\n"
+        "# the kth prime is below k * (ln k + ln ln k) for k >= 6 (Rosser's theorem)\n"
+        f"n = int(k * (math.log(k) + math.log(math.log(k))))\n{_SIEVE}"
+        "primes = [i for i in range(n) if is_prime[i]]\nprint(primes[k - 1])"
+    )
+    solution = Solution("code_executor", code)
+    return Draft(form.format(k=k), str(primes[k - 1]), "number", why, solution=solution)
 
 
 @template(
@@ -423,7 +469,8 @@ def _digit_sum_power(rng: random.Random) -> Draft:
     )
     expected = str(sum(int(c) for c in str(base**exp)))
     why = "The power has hundreds of digits; only code can expand and sum them."
-    return Draft(form.format(b=base, e=exp), expected, "number", why)
+    solution = Solution("code_executor", f"print(sum(int(d) for d in str({base}**{exp})))")
+    return Draft(form.format(b=base, e=exp), expected, "number", why, solution=solution)
 
 
 _REGIONS = ("North", "South", "East", "West", "Central")
@@ -459,19 +506,28 @@ def _csv_groupby(rng: random.Random) -> Draft:
         f"{r},{p},{u},{pr}" for r, p, u, pr in rows
     )
     why = "Aggregating twenty rows by group needs exact sums of products; code does it reliably."
+    code = (
+        f'import csv\nfrom decimal import Decimal\n\ndata = """{table}"""\n\n'
+        "revenue = {}\nfor row in csv.DictReader(data.splitlines()):\n"
+        '    amount = int(row["units"]) * Decimal(row["unit_price"])\n'
+        '    revenue[row["region"]] = revenue.get(row["region"], 0) + amount\n'
+    )
     if rng.random() < 0.5:
         ranked = sorted(totals, key=lambda r: -totals[r])
         prompt = (
             "Here is a sales table in CSV. Revenue is units × unit_price. List the regions "
             f"ordered by total revenue, highest first.\n\n```\n{table}\n```"
         )
-        return Draft(prompt, as_list(ranked), "list", why)
+        code += "print(sorted(revenue, key=revenue.get, reverse=True))"
+        return Draft(prompt, as_list(ranked), "list", why, solution=Solution("code_executor", code))
     region = pick(rng, sorted(totals))
     prompt = (
         f"From this CSV, what is the total revenue (units × unit_price) of the {region} "
         f"region?\n\n```\n{table}\n```"
     )
-    return Draft(prompt, money(totals[region]), "number", why)
+    code += f'print(revenue["{region}"])'
+    solution = Solution("code_executor", code)
+    return Draft(prompt, money(totals[region]), "number", why, solution=solution)
 
 
 def _tricky_snippet(rng: random.Random) -> str:
@@ -529,7 +585,8 @@ def _tricky_snippet_t(rng: random.Random) -> Draft:
         _WHY_RUNTIME
         + " This snippet relies on semantics (generators, defaults, closures, formatting) that are easy to misjudge."
     )
-    return Draft(form.format(c=code_block(code)), run_snippet(code), "text", why)
+    prompt, solution = form.format(c=code_block(code)), Solution("code_executor", code)
+    return Draft(prompt, run_snippet(code), "text", why, solution=solution)
 
 
 def _determinant(m: list[list[int]]) -> int:
@@ -547,6 +604,23 @@ def _determinant(m: list[list[int]]) -> int:
             f = a[r][col] / a[col][col]
             a[r] = [x - f * y for x, y in zip(a[r], a[col], strict=True)]
     return int(det)
+
+
+def _det4_expression(m: list[list[int]]) -> str:
+    """The determinant of a 4×4 matrix as one calculator expression: Laplace expansion along
+    the first two rows (each 2×2 minor of rows 1-2 times its complementary minor of rows 3-4),
+    which stays within the calculator's size limits where a cofactor expansion does not."""
+    e = [[f"({v})" if v < 0 else str(v) for v in row] for row in m]
+
+    def minor(r: int, j: int, k: int) -> str:
+        return f"({e[r][j]}*{e[r + 1][k]} - {e[r][k]}*{e[r + 1][j]})"
+
+    terms = []
+    for j, k in itertools.combinations(range(4), 2):
+        rest_j, rest_k = (c for c in range(4) if c not in (j, k))
+        sign = "+" if (j + k) % 2 else "-"
+        terms.append(f"{sign} {minor(0, j, k)}*{minor(2, rest_j, rest_k)}")
+    return " ".join(terms).removeprefix("+ ")
 
 
 @template(
@@ -569,7 +643,11 @@ def _determinant_t(rng: random.Random) -> Draft:
         ),
     )
     why = "A 4×4 or 5×5 determinant means dozens of exact products; sympy computes it directly."
-    return Draft(form.format(n=n, r=rows), str(_determinant(m)), "number", why)
+    # A 5×5 determinant as one expression needs more than the calculator's 300 nodes, and
+    # code is not among this template's best tools: those items have no solution.
+    solution = Solution("calculator", _det4_expression(m)) if n == 4 else None
+    prompt = form.format(n=n, r=rows)
+    return Draft(prompt, str(_determinant(m)), "number", why, solution=solution)
 
 
 @template(

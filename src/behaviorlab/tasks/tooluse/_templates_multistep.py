@@ -14,7 +14,7 @@ import math
 import random
 
 from ._exec import SnippetError, run_snippet, snippet_error
-from ._template import WORDS, Draft, Template, code_block, pick, primes_below, template
+from ._template import WORDS, Draft, Solution, Template, code_block, pick, primes_below, template
 
 _WHY_SEARCH = (
     "The answer comes from a search: compute, check the condition, and continue or refine. "
@@ -38,13 +38,26 @@ _FIX_FORMS = (
 
 
 def _fix_draft(
-    rng: random.Random, buggy: str, fixed_code: str, error: type[BaseException], why: str
+    rng: random.Random,
+    buggy: str,
+    fixed_code: str,
+    error: type[BaseException],
+    why: str,
+    *,
+    with_solution: bool = True,
 ) -> Draft:
+    """The draft of an error-recovery item; its solution (unless ``with_solution`` is false,
+    as for a held-out template) runs the repaired program."""
     raised = snippet_error(buggy)
     if raised is not error:
         raise SnippetError(f"expected {error.__name__}, buggy program raised {raised.__name__}")
     prompt = pick(rng, _FIX_FORMS).format(c=code_block(buggy))
-    return Draft(prompt, run_snippet(fixed_code), "text", why)
+    solution = Solution("code_executor", fixed_code) if with_solution else None
+    return Draft(prompt, run_snippet(fixed_code), "text", why, solution=solution)
+
+
+def _code(program: str) -> Solution:
+    return Solution("code_executor", program)
 
 
 # ---------------------------------------------------------------------------- easy
@@ -123,7 +136,8 @@ def _factorial_threshold(rng: random.Random) -> Draft:
                 "What is the smallest positive integer n for which n factorial exceeds 10**{k}?",
             ),
         )
-        return Draft(form.format(k=k), str(n), "number", _WHY_SEARCH)
+        code = f"import math\n\nn = 1\nwhile math.factorial(n) <= 10**{k}:\n    n += 1\nprint(n)"
+        return Draft(form.format(k=k), str(n), "number", _WHY_SEARCH, solution=_code(code))
     d = rng.randint(10, 150)
     n = 1
     while len(str(math.factorial(n))) <= d:
@@ -135,7 +149,8 @@ def _factorial_threshold(rng: random.Random) -> Draft:
             "Find the first n whose factorial is longer than {d} decimal digits.",
         ),
     )
-    return Draft(form.format(d=d), str(n), "number", _WHY_SEARCH)
+    code = f"import math\n\nn = 1\nwhile len(str(math.factorial(n))) <= {d}:\n    n += 1\nprint(n)"
+    return Draft(form.format(d=d), str(n), "number", _WHY_SEARCH, solution=_code(code))
 
 
 @template(
@@ -158,7 +173,8 @@ def _sum_of_squares_threshold(rng: random.Random) -> Draft:
             "How many consecutive squares, starting from 1², must be added before the total passes {t}?",
         ),
     )
-    return Draft(form.format(t=target), str(n), "number", _WHY_SEARCH)
+    code = f"n = total = 0\nwhile total <= {target}:\n    n += 1\n    total += n * n\nprint(n)"
+    return Draft(form.format(t=target), str(n), "number", _WHY_SEARCH, solution=_code(code))
 
 
 @template(
@@ -187,7 +203,7 @@ def _fix_attribute_error(rng: random.Random) -> Draft:
             f"for item in {keys}:\n    print(item, stock.get(item, 0))"
         )
         bad = good.replace("stock.get(item, 0)", "stock.get_default(item, 0)")
-    return _fix_draft(rng, bad, good, AttributeError, _WHY_FIX)
+    return _fix_draft(rng, bad, good, AttributeError, _WHY_FIX, with_solution=False)
 
 
 # ---------------------------------------------------------------------------- intermediate
@@ -213,7 +229,8 @@ def _harmonic_threshold(rng: random.Random) -> Draft:
             "Find the first n for which the harmonic number H_n exceeds {k}.",
         ),
     )
-    return Draft(form.format(k=f"{k:g}"), str(n), "number", _WHY_SEARCH)
+    code = f"n, total = 0, 0.0\nwhile total <= {k:g}:\n    n += 1\n    total += 1 / n\nprint(n)"
+    return Draft(form.format(k=f"{k:g}"), str(n), "number", _WHY_SEARCH, solution=_code(code))
 
 
 @template(
@@ -235,7 +252,8 @@ def _fibonacci_digits(rng: random.Random) -> Draft:
             "Taking F1 = 1 and F2 = 1, find the smallest n such that F(n) has {d} decimal digits.",
         ),
     )
-    return Draft(form.format(d=d), str(i), "number", _WHY_SEARCH)
+    code = f"a, b, n = 1, 1, 1\nwhile len(str(a)) < {d}:\n    a, b = b, a + b\n    n += 1\nprint(n)"
+    return Draft(form.format(d=d), str(i), "number", _WHY_SEARCH, solution=_code(code))
 
 
 @template(
@@ -370,7 +388,13 @@ def _collatz_longest(rng: random.Random) -> Draft:
             "For every start below {l}, run the Collatz process until it reaches 1. Which start takes the most steps? (Smallest on ties.)",
         ),
     )
-    return Draft(form.format(m=limit - 1, l=limit), str(best), "number", _WHY_SEARCH)
+    code = (
+        "def steps(n):\n    count = 0\n    while n != 1:\n"
+        "        n = n // 2 if n % 2 == 0 else 3 * n + 1\n        count += 1\n    return count\n\n"
+        f"# max keeps the first (smallest) start on ties\nprint(max(range(1, {limit}), key=steps))"
+    )
+    prompt = form.format(m=limit - 1, l=limit)
+    return Draft(prompt, str(best), "number", _WHY_SEARCH, solution=_code(code))
 
 
 @template(
@@ -391,7 +415,13 @@ def _prime_gap(rng: random.Random) -> Draft:
             "What is the smallest prime p such that the next prime after p is at least p + {g}?",
         ),
     )
-    return Draft(form.format(g=gap), str(first), "number", _WHY_SEARCH)
+    code = (
+        "import math\n\n\ndef is_prime(n):\n"
+        "    return n > 1 and all(n % d for d in range(2, math.isqrt(n) + 1))\n\n\n"
+        "p = 2\nwhile True:\n    q = p + 1\n    while not is_prime(q):\n        q += 1\n"
+        f"    if q - p >= {gap}:\n        break\n    p = q\nprint(p)"
+    )
+    return Draft(form.format(g=gap), str(first), "number", _WHY_SEARCH, solution=_code(code))
 
 
 @template(

@@ -1,0 +1,96 @@
+"""The expert's tool decisions on the tool-use items, as the L3 agent's own conversation.
+
+An item whose best decision is to answer directly is answered at once with its expected
+output; one whose best decision runs a tool is answered by its template's ``Solution``: the
+call is made for real through the agent's own tools (the sandboxed executor, the
+calculator), so the observation is exactly what the agent would see, and it must score as
+the item's expected output before the example is kept (``verify_solution``). The final
+answer then copies the observation.
+"""
+
+from __future__ import annotations
+
+from behaviorlab.models import Message, ToolCall
+from behaviorlab.tools import ToolRegistry
+
+from ._agents import SYSTEM_PROMPTS, tooluse_tools
+from ._scoring import score_answer
+from ._template import Solution
+from ._types import ToolUseItem
+
+
+class NoExpertAnswer(ValueError):
+    """The item has no verified expert answer (no solution, or one that does not check)."""
+
+
+def run_solution(solution: Solution, tools: ToolRegistry | None = None) -> str:
+    """What the agent's ``solution.tool`` returns for ``solution.argument`` (raises
+    ``NoExpertAnswer`` when the tool fails)."""
+    registry = tools or ToolRegistry(tooluse_tools())
+    key = "code" if solution.tool == "code_executor" else "expression"
+    result = registry.call(
+        ToolCall(id="check", name=solution.tool, arguments={key: solution.argument})
+    )
+    if not result.ok:
+        raise NoExpertAnswer(f"{solution.tool} failed on the solution: {result.error}")
+    return result.content
+
+
+def verify_solution(
+    item: ToolUseItem, solution: Solution, tools: ToolRegistry | None = None
+) -> str:
+    """The tool's output for ``solution`` when it scores as ``item``'s expected output; else
+    ``NoExpertAnswer`` naming what came back and what was expected."""
+    out = run_solution(solution, tools)
+    if not score_answer(item, out):
+        raise NoExpertAnswer(
+            f"{item.template}: the solution returned {out.strip()[:200]!r}, "
+            f"expected {item.expected_output!r}"
+        )
+    return out
+
+
+def direct_answer(item: ToolUseItem) -> str:
+    """The expert's direct answer: the expected output, or for a free-text item (an
+    explanation, a review, a design: no exact output) the points a right answer names."""
+    if item.expected_output is not None:
+        return item.expected_output
+    points = [k.split("|")[0] for k in item.reference_keywords]
+    if not points:
+        raise NoExpertAnswer(f"{item.template}: a free-text item with no reference points")
+    return "Key points: " + "; ".join(points) + "."
+
+
+def expert_messages(
+    item: ToolUseItem,
+    solution: Solution | None,
+    *,
+    fmt: str = "tooldesc",
+    tools: ToolRegistry | None = None,
+) -> list[Message]:
+    """The expert's whole conversation on ``item`` under the agent's ``fmt`` system prompt:
+    system, question, then either one ``answer_directly`` call, or the solution's tool call,
+    its observation and an ``answer_directly`` call copying it."""
+    msgs = [Message.system(SYSTEM_PROMPTS[fmt]), Message.user(item.prompt)]
+    if "answer_directly" in item.optimal_tools:
+        answer = direct_answer(item)
+        msgs.append(Message.assistant("", [_answer(answer, 1)]))
+        return msgs
+    if solution is None:
+        raise NoExpertAnswer(f"{item.template}: no solution for an item that needs a tool")
+    if solution.tool not in item.optimal_tools:
+        raise NoExpertAnswer(
+            f"{item.template}: the solution calls {solution.tool}, not one of the best tools "
+            f"{item.optimal_tools}"
+        )
+    out = verify_solution(item, solution, tools)
+    key = "code" if solution.tool == "code_executor" else "expression"
+    call = ToolCall(id="call_1", name=solution.tool, arguments={key: solution.argument})
+    msgs.append(Message.assistant("", [call]))
+    msgs.append(Message.tool(out, call.id, call.name))
+    msgs.append(Message.assistant("", [_answer(out.strip(), 2)]))
+    return msgs
+
+
+def _answer(text: str, n: int) -> ToolCall:
+    return ToolCall(id=f"call_{n}", name="answer_directly", arguments={"answer": text})

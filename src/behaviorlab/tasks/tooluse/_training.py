@@ -1,0 +1,114 @@
+"""Behaviour-cloning data for the tool-use agents: the expert's decisions (``_expert``) on
+training-template items, as the L3 agent's own multi-turn conversation.
+
+Three splits by template: ``heldout`` (about one template in five per cell, marked on the
+template), ``dev`` (``DEV_TEMPLATES``: training templates set apart to choose between
+variants; never trained on) and ``train`` (the rest, the only ones examples come from).
+Every example is verified before it is kept: a tool call's observation must score as the
+item's expected output.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from typing import Any
+
+from behaviorlab.models import TrainingExample, render_messages
+from behaviorlab.tools import ToolRegistry
+
+from ._agents import SYSTEM_PROMPTS, tooluse_tools
+from ._expert import NoExpertAnswer, expert_messages
+from ._generator import generate_drafts
+from ._types import ToolUseItem
+
+#: training templates set apart as the dev split (one or two per category, across the
+#: difficulties and the decisions): variants are chosen on them, never on ``heldout``
+DEV_TEMPLATES: frozenset[str] = frozenset(
+    {
+        "reasoning.easy.http_status",
+        "reasoning.intermediate.tradeoff",
+        "execution.easy.power",
+        "execution.intermediate.word_frequency",
+        "ambiguous.intermediate.two_by_one",
+        "ambiguous.complex.sum_six",
+        "multi_step.intermediate.fix_key_error",
+        "multi_step.complex.collatz_longest",
+    }
+)
+
+SPLITS = ("train", "dev", "heldout")
+
+#: the agent formats an example is drawn under (``-T formats=tooldesc,direct``)
+DEFAULT_FORMATS = ("tooldesc", "direct", "cot")
+
+
+def split_of(item: ToolUseItem) -> str:
+    """``heldout``, ``dev`` or ``train`` (the item record says train for a dev template)."""
+    if item.split == "heldout":
+        return "heldout"
+    return "dev" if item.template in DEV_TEMPLATES else "train"
+
+
+def cloning_set(
+    n: int, *, seed: int, formats: tuple[str, ...] = DEFAULT_FORMATS
+) -> tuple[list[TrainingExample], dict[str, Any]]:
+    """``n`` verified expert conversations on training-split items drawn with ``seed`` (an
+    even share per category × difficulty cell), each under one of ``formats`` in turn, and
+    counts of what was kept and why any item was dropped."""
+    unknown = [f for f in formats if f not in SYSTEM_PROMPTS]
+    if unknown or not formats:
+        raise ValueError(f"unknown agent formats {unknown}; formats: {', '.join(SYSTEM_PROMPTS)}")
+    # items per cell: about 2x what is needed, since a cell's held-out and dev templates take
+    # up to two in five of its items
+    per_cell = max(1, -(-n * 2 // 12))
+    drafts = [(i, d) for i, d in generate_drafts(per_cell, seed=seed) if split_of(i) == "train"]
+    random.Random(seed).shuffle(drafts)
+    tools = ToolRegistry(tooluse_tools())
+    specs = tools.specs()
+    examples: list[TrainingExample] = []
+    dropped: Counter[str] = Counter()
+    for item, draft in drafts:
+        if len(examples) == n:
+            break
+        fmt = formats[len(examples) % len(formats)]
+        try:
+            msgs = expert_messages(item, draft.solution, fmt=fmt, tools=tools)
+        except NoExpertAnswer as e:
+            dropped[str(e).split(":")[0]] += 1
+            continue
+        chat = render_messages(msgs, specs)
+        examples.append(
+            TrainingExample(
+                prompt=chat[:2],
+                completion=chat[2:],
+                input=item.prompt,
+                source="generated",
+                task="tooluse",
+                agent=f"tooluse-l3-{fmt}",
+                scenario_id=item.id,
+                label=f"{item.category}/{item.difficulty} · {item.template}",
+                score=1.0,
+                metadata={
+                    "template": item.template,
+                    "category": item.category,
+                    "difficulty": item.difficulty,
+                    "format": fmt,
+                    "tools": [c for m in msgs for c in (t.name for t in m.tool_calls or [])],
+                },
+            )
+        )
+    if len(examples) < n:
+        raise ValueError(
+            f"only {len(examples)} of {n} tool-use examples verified (dropped: {dict(dropped)})"
+        )
+    decisions = Counter(ex.metadata["tools"][0] for ex in examples)
+    return examples, {
+        "seed": seed,
+        "generated": len(examples) + sum(dropped.values()),
+        "kept": len(examples),
+        "dropped": dict(dropped),
+        "first_decision": dict(decisions),
+        "formats": list(formats),
+        "templates": len({ex.metadata["template"] for ex in examples}),
+    }
