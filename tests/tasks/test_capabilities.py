@@ -67,31 +67,32 @@ class Doubling(Task):
 def test_a_missing_capability_names_the_task_and_the_capability() -> None:
     tooluse = get_task("tooluse")
     with pytest.raises(MissingCapabilityError) as e:
-        capability(tooluse, TrainingExamples)
+        capability(tooluse, BehaviourSubjects)
     assert str(e.value) == (
-        "task 'tooluse' offers no generated training examples (TrainingExamples capability)"
+        "task 'tooluse' offers no behaviour-model subjects (BehaviourSubjects capability)"
     )
-    assert e.value.task == "tooluse" and e.value.capability is TrainingExamples
+    assert e.value.task == "tooluse" and e.value.capability is BehaviourSubjects
     with pytest.raises(MissingCapabilityError, match=r"'bfcl' offers no expert trajectories"):
         capability(get_task("bfcl"), ExpertTrajectories)
 
 
-def test_airline_offers_every_capability_and_bfcl_training_data() -> None:
+def test_airline_offers_every_capability_and_bfcl_and_tooluse_training_data() -> None:
     airline = get_task("airline")
     for proto in (TrainingExamples, ExpertTrajectories, BehaviourSubjects, ToolMonitoring):
         assert capability(airline, proto) is airline
     assert capability(get_task("bfcl"), TrainingExamples) is not None
+    assert capability(get_task("tooluse"), TrainingExamples) is not None
     assert airline.hidden_fields() == {"bag_list", "base_price", "routine"}
 
 
 def test_the_cli_says_which_capability_a_task_lacks(tmp_path: Path) -> None:
     res = runner.invoke(
-        app, ["train", "export", "--source", "generated", "--task", "tooluse", "-o", str(tmp_path)]
+        app, ["train", "export", "--source", "cloning", "--task", "tooluse", "-o", str(tmp_path)]
     )
     assert res.exit_code == 2
     assert (
-        "error: task 'tooluse' offers no generated training examples "
-        "(TrainingExamples capability)" in " ".join(res.output.split())
+        "error: task 'tooluse' offers no expert trajectories "
+        "(ExpertTrajectories capability)" in " ".join(res.output.split())
     )
     res = runner.invoke(
         app, ["train", "export", "--source", "cloning", "--task", "bfcl", "-o", str(tmp_path)]

@@ -23,6 +23,7 @@ from behaviorlab.tasks.tooluse._generator import all_templates, generate_drafts,
 from behaviorlab.tasks.tooluse._scoring import score_answer, tool_decision
 from behaviorlab.tasks.tooluse._template import Solution
 from behaviorlab.tasks.tooluse._training import DEV_TEMPLATES, cloning_set, split_of
+from behaviorlab.tasks.tooluse._types import ToolUseItem
 from behaviorlab.train import step_examples
 
 needs_sandbox = pytest.mark.skipif(shutil.which("bwrap") is None, reason="needs bubblewrap")
@@ -110,11 +111,34 @@ def test_a_solution_whose_output_does_not_score_is_refused_with_what_came_back()
         expert_messages(item, Solution("code_executor", "print(1)"))
 
 
+def _answerer(item: ToolUseItem) -> str:
+    """A stand-in for the base model (control flow only): every other free-text item gets an
+    answer naming its points, the rest one that names none."""
+    if int(item.id[-1]) % 2:
+        return "I am not sure. It depends"
+    points = " and ".join(k.split("|")[0] for k in item.reference_keywords)
+    return f"It is about {points}. Then a sentence cut off in the midd"
+
+
 @pytest.fixture(scope="module")
 def examples():
     if shutil.which("bwrap") is None:
         pytest.skip("needs bubblewrap")
-    return cloning_set(36, seed=1000)
+    return cloning_set(36, seed=1000, answerer=_answerer)
+
+
+def test_free_text_answers_are_kept_only_when_they_check_and_end_on_a_whole_sentence(examples):
+    exs, made = examples
+    free = [ex for ex in exs if ex.metadata["category"] == "reasoning"]
+    assert free
+    for ex in free:
+        answer = json.loads(ex.completion[-1].content[len("<tool_call>") : -len("</tool_call>")])
+        assert answer["arguments"]["answer"].startswith("It is about ")
+        assert answer["arguments"]["answer"].endswith(".")
+    assert any("misses a reference point" in why for why in made["dropped"])
+    item = next(i for i in generate_items(3) if i.answer_type == "none")
+    with pytest.raises(NoExpertAnswer, match="no answerer"):
+        expert_messages(item, None)
 
 
 def test_examples_come_from_training_templates_only_with_the_best_first_decision(examples):
@@ -139,10 +163,14 @@ def test_examples_come_from_training_templates_only_with_the_best_first_decision
 
 def test_the_task_offers_the_examples_as_its_training_data(examples):
     made = capability(get_task("tooluse"), TrainingExamples).training_examples(
-        TrainingOptions(n=36, seed=1000)
+        TrainingOptions(n=12, seed=1000, extra={"formats": "direct"})
     )
-    assert [e.model_dump() for e in made.examples] == [e.model_dump() for e in examples[0]]
-    assert made.provenance["kept"] == 36
+    assert made.provenance["kept"] == 12 and made.provenance["formats"] == ["direct"]
+    # without an answerer, free-text items are left out, never answered from their keywords
+    types = {i.prompt: i.answer_type for i in generate_items(20, seed=1000)}
+    assert all(types[ex.input] != "none" for ex in made.examples)
+    assert any("no answerer" in why for why in made.provenance["dropped"])
+    assert {e.model_dump()["metadata"]["format"] for e in made.examples} == {"direct"}
     with pytest.raises(ValueError, match="unknown agent formats"):
         cloning_set(3, seed=1, formats=("shouting",))
 

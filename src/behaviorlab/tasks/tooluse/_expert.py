@@ -10,7 +10,9 @@ answer then copies the observation.
 
 from __future__ import annotations
 
-from behaviorlab.models import Message, ToolCall
+from collections.abc import Callable
+
+from behaviorlab.models import Message, Model, ToolCall
 from behaviorlab.tools import ToolRegistry
 
 from ._agents import SYSTEM_PROMPTS, tooluse_tools
@@ -50,15 +52,39 @@ def verify_solution(
     return out
 
 
-def direct_answer(item: ToolUseItem) -> str:
-    """The expert's direct answer: the expected output, or for a free-text item (an
-    explanation, a review, a design: no exact output) the points a right answer names."""
+#: writes a free-text answer to an item (an explanation, a review, a design), e.g. a model
+Answerer = Callable[[ToolUseItem], str]
+
+
+def direct_answer(item: ToolUseItem, answerer: Answerer | None = None) -> str:
+    """The expert's direct answer: the expected output; for a free-text item (no exact
+    output) ``answerer``'s answer cut to its last whole sentence, kept only when it names
+    the points a right answer names (``score_answer``): rejection sampling, so no
+    free-text answer is ever made up from the scorer's keywords."""
     if item.expected_output is not None:
         return item.expected_output
-    points = [k.split("|")[0] for k in item.reference_keywords]
-    if not points:
-        raise NoExpertAnswer(f"{item.template}: a free-text item with no reference points")
-    return "Key points: " + "; ".join(points) + "."
+    if answerer is None:
+        raise NoExpertAnswer(f"{item.template}: a free-text item and no answerer to write it")
+    text = _whole_sentences(answerer(item))
+    if not score_answer(item, text):
+        raise NoExpertAnswer(f"{item.template}: the answerer's answer misses a reference point")
+    return text
+
+
+def _whole_sentences(text: str) -> str:
+    text = text.strip()
+    end = max(text.rfind(". "), text.rfind(".\n"), text.rfind(".") if text.endswith(".") else -1)
+    return text[: end + 1] if end > 0 else text
+
+
+def model_answerer(model: Model, max_tokens: int = 160) -> Answerer:
+    """An ``Answerer`` asking ``model`` the item's question alone (no tools, greedy)."""
+
+    def answer(item: ToolUseItem) -> str:
+        config = model.config.model_copy(update={"max_tokens": max_tokens, "temperature": 0.0})
+        return model.complete([Message.user(item.prompt)], config=config).text
+
+    return answer
 
 
 def expert_messages(
@@ -67,13 +93,15 @@ def expert_messages(
     *,
     fmt: str = "tooldesc",
     tools: ToolRegistry | None = None,
+    answerer: Answerer | None = None,
 ) -> list[Message]:
     """The expert's whole conversation on ``item`` under the agent's ``fmt`` system prompt:
     system, question, then either one ``answer_directly`` call, or the solution's tool call,
-    its observation and an ``answer_directly`` call copying it."""
+    its observation and an ``answer_directly`` call copying it. ``answerer`` writes the
+    answers of free-text items (``direct_answer``)."""
     msgs = [Message.system(SYSTEM_PROMPTS[fmt]), Message.user(item.prompt)]
     if "answer_directly" in item.optimal_tools:
-        answer = direct_answer(item)
+        answer = direct_answer(item, answerer)
         msgs.append(Message.assistant("", [_answer(answer, 1)]))
         return msgs
     if solution is None:

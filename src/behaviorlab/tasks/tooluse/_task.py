@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, ClassVar
 
 from behaviorlab.agents import Result
+from behaviorlab.models import get_model
 from behaviorlab.scoring import tool_selection
 from behaviorlab.tasks._base import (
     AgentFactory,
@@ -16,6 +18,7 @@ from behaviorlab.tasks._base import (
 )
 from behaviorlab.tasks._capabilities import TrainingOptions, TrainingSet
 from behaviorlab.tasks.tooluse._agents import make_tooluse_agent, tooluse_tools
+from behaviorlab.tasks.tooluse._expert import model_answerer
 from behaviorlab.tasks.tooluse._generator import generate_items
 from behaviorlab.tasks.tooluse._scoring import score_answer, tool_decision
 from behaviorlab.tasks.tooluse._training import DEFAULT_FORMATS, SPLITS, cloning_set, split_of
@@ -25,6 +28,12 @@ from behaviorlab.tools import Tool
 
 def _factory(fmt: str) -> AgentFactory:
     return lambda model, options: make_tooluse_agent(model, fmt)  # type: ignore[arg-type]
+
+
+#: the tool-use agents' default model: the packaged SmolLM2 with the tool-decision adapter
+#: (``recipes/tooluse-l3.toml``; chosen on the dev split, README "Tool-use decisions")
+SHIPPED_TOOLUSE_MODEL = "llamacpp/smollm2-135m+behaviorlab.tasks.tooluse:adapters/l3-lora.gguf"
+SHIPPED_TOOLUSE_ADAPTER = Path(__file__).parent / "adapters" / "l3-lora.gguf"
 
 
 @register_task
@@ -40,6 +49,13 @@ class ToolUseTask(Task):
         "l3-cot": _factory("cot"),
         "l3-tooldesc": _factory("tooldesc"),
     }
+    #: the tool-use agents run the shipped adapter unless ``--model`` says otherwise
+    #: (``--model smollm2-135m``: the untuned base)
+    default_models: ClassVar[dict[str, str]] = (
+        {agent: SHIPPED_TOOLUSE_MODEL for agent in ("l3", "l3-direct", "l3-cot", "l3-tooldesc")}
+        if SHIPPED_TOOLUSE_ADAPTER.is_file()
+        else {}  # a source checkout without the adapter: the plain base
+    )
 
     def tools(self) -> list[Tool]:
         return tooluse_tools()
@@ -47,10 +63,16 @@ class ToolUseTask(Task):
     def training_examples(self, options: TrainingOptions) -> TrainingSet:
         """``options.n`` verified expert conversations on training-template items (never a
         dev or held-out template), drawn with ``options.seed``, under the agent formats of
-        ``-T formats=tooldesc,direct,cot`` in turn."""
+        ``-T formats=tooldesc,direct,cot`` in turn. ``-T answerer=MODEL`` writes the answers
+        of free-text items (kept only when they name the item's reference points); without
+        one those items are left out."""
         raw = options.extra.get("formats", DEFAULT_FORMATS)
         formats = tuple(raw.split(",")) if isinstance(raw, str) else tuple(raw)
-        examples, made = cloning_set(options.n, seed=options.seed, formats=formats)
+        spec = options.extra.get("answerer")
+        answerer = model_answerer(get_model(str(spec))) if spec else None
+        examples, made = cloning_set(
+            options.n, seed=options.seed, formats=formats, answerer=answerer
+        )
         return TrainingSet(
             examples=examples,
             notes=[

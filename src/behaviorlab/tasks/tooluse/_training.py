@@ -18,7 +18,7 @@ from behaviorlab.models import TrainingExample, render_messages
 from behaviorlab.tools import ToolRegistry
 
 from ._agents import SYSTEM_PROMPTS, tooluse_tools
-from ._expert import NoExpertAnswer, expert_messages
+from ._expert import Answerer, NoExpertAnswer, expert_messages
 from ._generator import generate_drafts
 from ._types import ToolUseItem
 
@@ -51,17 +51,22 @@ def split_of(item: ToolUseItem) -> str:
 
 
 def cloning_set(
-    n: int, *, seed: int, formats: tuple[str, ...] = DEFAULT_FORMATS
+    n: int,
+    *,
+    seed: int,
+    formats: tuple[str, ...] = DEFAULT_FORMATS,
+    answerer: Answerer | None = None,
 ) -> tuple[list[TrainingExample], dict[str, Any]]:
     """``n`` verified expert conversations on training-split items drawn with ``seed`` (an
     even share per category × difficulty cell), each under one of ``formats`` in turn, and
-    counts of what was kept and why any item was dropped."""
+    counts of what was kept and why any item was dropped. Free-text items are kept only
+    with an ``answerer`` whose answer names the item's reference points."""
     unknown = [f for f in formats if f not in SYSTEM_PROMPTS]
     if unknown or not formats:
         raise ValueError(f"unknown agent formats {unknown}; formats: {', '.join(SYSTEM_PROMPTS)}")
-    # items per cell: about 2x what is needed, since a cell's held-out and dev templates take
-    # up to two in five of its items
-    per_cell = max(1, -(-n * 2 // 12))
+    # items per cell: about 3x what is needed: a cell's held-out and dev templates take up
+    # to two in five of its items, and free-text answers are kept only when they check
+    per_cell = max(1, -(-n * 3 // 12))
     drafts = [(i, d) for i, d in generate_drafts(per_cell, seed=seed) if split_of(i) == "train"]
     random.Random(seed).shuffle(drafts)
     tools = ToolRegistry(tooluse_tools())
@@ -73,9 +78,9 @@ def cloning_set(
             break
         fmt = formats[len(examples) % len(formats)]
         try:
-            msgs = expert_messages(item, draft.solution, fmt=fmt, tools=tools)
+            msgs = expert_messages(item, draft.solution, fmt=fmt, tools=tools, answerer=answerer)
         except NoExpertAnswer as e:
-            dropped[str(e).split(":")[0]] += 1
+            dropped[str(e)] += 1
             continue
         chat = render_messages(msgs, specs)
         examples.append(
