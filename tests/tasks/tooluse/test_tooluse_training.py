@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+from collections import Counter
 
 import pytest
 
@@ -114,7 +115,7 @@ def test_a_solution_whose_output_does_not_score_is_refused_with_what_came_back()
 def _answerer(item: ToolUseItem) -> str:
     """A stand-in for the base model (control flow only): every other free-text item gets an
     answer naming its points, the rest one that names none."""
-    if int(item.id[-1]) % 2:
+    if len(item.prompt) % 2:
         return "I am not sure. It depends"
     points = " and ".join(k.split("|")[0] for k in item.reference_keywords)
     return f"It is about {points}. Then a sentence cut off in the midd"
@@ -199,3 +200,19 @@ def test_the_expert_replays_through_the_real_agent_with_the_prompts_it_sends(exa
         assert len(seen) == len(steps)
         for sent, step in zip(seen, steps, strict=True):
             assert [(m.role, m.content) for m in sent] == [(m.role, m.content) for m in step.prompt]
+
+
+@needs_sandbox
+def test_balanced_by_template_every_training_template_keeps_a_share():
+    """``balance="templates"``: the templates in turn, so one whose free-text answers rarely
+    check still gets examples, where drawing by cell leaves it out."""
+    exs, made = cloning_set(
+        84, seed=7, formats=("direct",), answerer=_answerer, balance="templates"
+    )
+    per = Counter(ex.metadata["template"] for ex in exs)
+    train = {t.name for t in all_templates() if not t.heldout} - DEV_TEMPLATES
+    assert set(per) == train  # 42 templates, 84 examples: every one is reached
+    assert max(per.values()) - min(per.values()) <= 2
+    assert made["balance"] == "templates"
+    with pytest.raises(ValueError, match="balance is cells or templates"):
+        cloning_set(3, seed=1, balance="by-vibes")

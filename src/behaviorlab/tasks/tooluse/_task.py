@@ -65,13 +65,18 @@ class ToolUseTask(Task):
         dev or held-out template), drawn with ``options.seed``, under the agent formats of
         ``-T formats=tooldesc,direct,cot`` in turn. ``-T answerer=MODEL`` writes the answers
         of free-text items (kept only when they name the item's reference points); without
-        one those items are left out."""
+        one those items are left out. ``-T balance=templates`` gives each training template
+        a share of the examples (``cloning_set``)."""
         raw = options.extra.get("formats", DEFAULT_FORMATS)
         formats = tuple(raw.split(",")) if isinstance(raw, str) else tuple(raw)
         spec = options.extra.get("answerer")
         answerer = model_answerer(get_model(str(spec))) if spec else None
         examples, made = cloning_set(
-            options.n, seed=options.seed, formats=formats, answerer=answerer
+            options.n,
+            seed=options.seed,
+            formats=formats,
+            answerer=answerer,
+            balance=str(options.extra.get("balance", "cells")),
         )
         return TrainingSet(
             examples=examples,

@@ -11,7 +11,7 @@ item's expected output.
 from __future__ import annotations
 
 import random
-from collections import Counter
+from collections import Counter, defaultdict
 from typing import Any
 
 from behaviorlab.models import TrainingExample, render_messages
@@ -20,6 +20,7 @@ from behaviorlab.tools import ToolRegistry
 from ._agents import SYSTEM_PROMPTS, tooluse_tools
 from ._expert import Answerer, NoExpertAnswer, expert_messages
 from ._generator import generate_drafts
+from ._template import Draft
 from ._types import ToolUseItem
 
 #: training templates set apart as the dev split (one or two per category, across the
@@ -56,31 +57,43 @@ def cloning_set(
     seed: int,
     formats: tuple[str, ...] = DEFAULT_FORMATS,
     answerer: Answerer | None = None,
+    balance: str = "cells",
 ) -> tuple[list[TrainingExample], dict[str, Any]]:
-    """``n`` verified expert conversations on training-split items drawn with ``seed`` (an
-    even share per category × difficulty cell), each under one of ``formats`` in turn, and
-    counts of what was kept and why any item was dropped. Free-text items are kept only
-    with an ``answerer`` whose answer names the item's reference points."""
+    """``n`` verified expert conversations on training-split items drawn with ``seed``, each
+    under one of ``formats`` in turn, and counts of what was kept and why any item was
+    dropped. Free-text items are kept only with an ``answerer`` whose answer names the
+    item's reference points. ``balance``: ``cells`` draws an even share of items per
+    category × difficulty cell and keeps those that verify (a template whose items rarely
+    verify ends with few examples); ``templates`` takes the templates in turn, each turn
+    trying up to ``TRIES`` of a template's items for one that verifies, so each training
+    template keeps a share of the examples."""
     unknown = [f for f in formats if f not in SYSTEM_PROMPTS]
     if unknown or not formats:
         raise ValueError(f"unknown agent formats {unknown}; formats: {', '.join(SYSTEM_PROMPTS)}")
+    if balance not in ("cells", "templates"):
+        raise ValueError(f"balance is cells or templates, not {balance!r}")
     # items per cell: about 3x what is needed: a cell's held-out and dev templates take up
     # to two in five of its items, and free-text answers are kept only when they check
-    per_cell = max(1, -(-n * 3 // 12))
+    per_cell = max(1, -(-n * 3 // 12)) * (TRIES if balance == "templates" else 1)
     drafts = [(i, d) for i, d in generate_drafts(per_cell, seed=seed) if split_of(i) == "train"]
-    random.Random(seed).shuffle(drafts)
+    slots = _slots(drafts, random.Random(seed), by_template=balance == "templates")
     tools = ToolRegistry(tooluse_tools())
     specs = tools.specs()
     examples: list[TrainingExample] = []
     dropped: Counter[str] = Counter()
-    for item, draft in drafts:
+    for slot in slots:
         if len(examples) == n:
             break
         fmt = formats[len(examples) % len(formats)]
-        try:
-            msgs = expert_messages(item, draft.solution, fmt=fmt, tools=tools, answerer=answerer)
-        except NoExpertAnswer as e:
-            dropped[str(e)] += 1
+        for item, draft in slot:
+            try:
+                msgs = expert_messages(
+                    item, draft.solution, fmt=fmt, tools=tools, answerer=answerer
+                )
+                break
+            except NoExpertAnswer as e:
+                dropped[str(e)] += 1
+        else:
             continue
         chat = render_messages(msgs, specs)
         examples.append(
@@ -116,4 +129,33 @@ def cloning_set(
         "first_decision": dict(decisions),
         "formats": list(formats),
         "templates": len({ex.metadata["template"] for ex in examples}),
+        "balance": balance,
     }
+
+
+#: how many of a template's items one turn tries (``balance="templates"``)
+TRIES = 3
+
+
+def _slots(
+    drafts: list[tuple[ToolUseItem, Draft]], rng: random.Random, *, by_template: bool
+) -> list[list[tuple[ToolUseItem, Draft]]]:
+    """The order items are tried in, as slots of which at most one is kept: every item alone
+    in a random order, or (``by_template``) the templates in turn, ``TRIES`` items a turn."""
+    if not by_template:
+        rng.shuffle(drafts)
+        return [[d] for d in drafts]
+    pools: dict[str, list[tuple[ToolUseItem, Draft]]] = defaultdict(list)
+    for d in drafts:
+        pools[d[0].template].append(d)
+    names = sorted(pools)
+    rng.shuffle(names)
+    for name in names:
+        rng.shuffle(pools[name])
+    turns = max(len(p) for p in pools.values()) // TRIES + 1
+    return [
+        pools[name][k * TRIES : (k + 1) * TRIES]
+        for k in range(turns)
+        for name in names
+        if pools[name][k * TRIES : (k + 1) * TRIES]
+    ]
