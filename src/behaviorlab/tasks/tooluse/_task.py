@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -34,6 +35,14 @@ def _factory(fmt: str) -> AgentFactory:
 #: (``recipes/tooluse-l3.toml``; chosen on the dev split, README "Tool-use decisions")
 SHIPPED_TOOLUSE_MODEL = "llamacpp/smollm2-135m+behaviorlab.tasks.tooluse:adapters/l3-lora.gguf"
 SHIPPED_TOOLUSE_ADAPTER = Path(__file__).parent / "adapters" / "l3-lora.gguf"
+
+
+def _why_dropped(dropped: dict[str, int]) -> str:
+    """Drop counts by reason, the template names left out (they are in the provenance)."""
+    why: Counter[str] = Counter()
+    for reason, k in dropped.items():
+        why[reason.split(": ", 1)[-1]] += k
+    return ", ".join(f"{k} {reason}" for reason, k in why.most_common())
 
 
 @register_task
@@ -82,7 +91,8 @@ class ToolUseTask(Task):
             examples=examples,
             notes=[
                 f"expert conversations: {made['kept']} kept of {made['generated']} drawn "
-                f"(dropped: {made['dropped'] or 'none'}); first decisions {made['first_decision']}"
+                f"(dropped: {_why_dropped(made['dropped']) or 'none'}); "
+                f"first decisions {made['first_decision']}"
             ],
             provenance=made,
         )
