@@ -39,8 +39,10 @@ def test_a_recipe_names_its_task() -> None:
 
 
 def test_a_task_that_makes_no_examples_is_refused_by_name() -> None:
-    recipe = Recipe.model_validate({"name": "x", "data": {"task": "tooluse"}})
-    with pytest.raises(LookupError, match="tooluse"):
+    # a user's task in a Python file, with scenarios and a scorer but no training data
+    task = f"{Path(__file__).parents[3] / 'examples' / 'tasks.py'}@unit_conversion"
+    recipe = Recipe.model_validate({"name": "x", "data": {"task": task}})
+    with pytest.raises(LookupError, match="'unit_conversion' offers no generated training"):
         recipe_examples(recipe)
 
 
