@@ -25,14 +25,17 @@ class NoExpertAnswer(ValueError):
     """The item has no verified expert answer (no solution, or one that does not check)."""
 
 
+def solution_call(solution: Solution, call_id: str = "call_1") -> ToolCall:
+    """``solution`` as the agent's tool call (the program or the expression as its argument)."""
+    key = "code" if solution.tool == "code_executor" else "expression"
+    return ToolCall(id=call_id, name=solution.tool, arguments={key: solution.argument})
+
+
 def run_solution(solution: Solution, tools: ToolRegistry | None = None) -> str:
     """What the agent's ``solution.tool`` returns for ``solution.argument`` (raises
     ``NoExpertAnswer`` when the tool fails)."""
     registry = tools or ToolRegistry(tooluse_tools())
-    key = "code" if solution.tool == "code_executor" else "expression"
-    result = registry.call(
-        ToolCall(id="check", name=solution.tool, arguments={key: solution.argument})
-    )
+    result = registry.call(solution_call(solution))
     if not result.ok:
         raise NoExpertAnswer(f"{solution.tool} failed on the solution: {result.error}")
     return result.content
@@ -42,8 +45,11 @@ def verify_solution(
     item: ToolUseItem, solution: Solution, tools: ToolRegistry | None = None
 ) -> str:
     """The tool's output for ``solution`` when it scores as ``item``'s expected output; else
-    ``NoExpertAnswer`` naming what came back and what was expected."""
-    out = run_solution(solution, tools)
+    ``NoExpertAnswer`` naming the template, what came back and what was expected."""
+    try:
+        out = run_solution(solution, tools)
+    except NoExpertAnswer as e:
+        raise NoExpertAnswer(f"{item.template}: {e}") from e
     if not score_answer(item, out):
         raise NoExpertAnswer(
             f"{item.template}: the solution returned {out.strip()[:200]!r}, "
@@ -112,8 +118,7 @@ def expert_messages(
             f"{item.optimal_tools}"
         )
     out = verify_solution(item, solution, tools)
-    key = "code" if solution.tool == "code_executor" else "expression"
-    call = ToolCall(id="call_1", name=solution.tool, arguments={key: solution.argument})
+    call = solution_call(solution)
     msgs.append(Message.assistant("", [call]))
     msgs.append(Message.tool(out, call.id, call.name))
     msgs.append(Message.assistant("", [_answer(out.strip(), 2)]))

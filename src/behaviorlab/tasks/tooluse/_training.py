@@ -112,7 +112,7 @@ def cloning_set(
                     "category": item.category,
                     "difficulty": item.difficulty,
                     "format": fmt,
-                    "tools": [c for m in msgs for c in (t.name for t in m.tool_calls or [])],
+                    "tools": [t.name for m in msgs for t in m.tool_calls or []],
                 },
             )
         )
