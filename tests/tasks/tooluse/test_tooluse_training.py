@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 from collections import Counter
 
@@ -69,6 +70,43 @@ def test_held_out_templates_carry_no_solution():
     for item, draft in generate_drafts(10, seed=3):
         if item.split == "heldout":
             assert draft.solution is None, item.template
+
+
+def test_every_free_text_training_template_has_written_answers_that_check_and_no_other_does():
+    """The expert-written answers (``Draft.answer``) cover every training template whose
+    answer is free text, each names the item's reference points, none is written for a dev
+    or held-out template, and none reaches the item an agent sees."""
+    written: set[str] = set()
+    for item, draft in generate_drafts(30, seed=5):
+        if split_of(item) != "train" or item.expected_output is not None:
+            assert draft.answer is None, item.template
+            continue
+        assert draft.answer, item.template
+        assert score_answer(item, draft.answer), (item.template, draft.answer)
+        assert draft.answer not in item.model_dump_json()
+        assert not re.search(r"\{[a-z]\}", draft.answer), draft.answer  # formatted fully
+        written.add(item.template)
+    free_text = {
+        t.name
+        for t in all_templates()
+        if not t.heldout and t.name not in DEV_TEMPLATES and t.category == "reasoning"
+    }
+    assert written == free_text
+
+
+@needs_sandbox
+def test_written_free_text_answers_teach_every_free_text_training_template():
+    exs, made = cloning_set(30, seed=1000, free_text="written")
+    assert made["free_text"] == "written"
+    assert not any("reference point" in why or "answerer" in why for why in made["dropped"])
+    free = [ex for ex in exs if ex.metadata["category"] == "reasoning"]
+    assert free and all(ex.metadata["tools"] == ["answer_directly"] for ex in free)
+    drafts = {i.id: d for i, d in generate_drafts(-(-30 * 3 // 12), seed=1000)}
+    for ex in free:
+        call = json.loads(ex.completion[-1].content[len("<tool_call>") : -len("</tool_call>")])
+        assert call["arguments"]["answer"] == drafts[ex.scenario_id].answer
+    with pytest.raises(ValueError, match="free_text is answerer or written"):
+        cloning_set(3, seed=0, free_text="keywords")
 
 
 NO_SOLUTION_SOMETIMES = {"execution.complex.determinant"}

@@ -1,7 +1,8 @@
 """The expert's tool decisions on the tool-use items, as the L3 agent's own conversation.
 
 An item whose best decision is to answer directly is answered at once with its expected
-output; one whose best decision runs a tool is answered by its template's ``Solution``: the
+output (a free-text item: with its template's written answer, or a model's answer that names
+the item's reference points); one whose best decision runs a tool is answered by its template's ``Solution``: the
 call is made for real through the agent's own tools (the sandboxed executor, the
 calculator), so the observation is exactly what the agent would see, and it must score as
 the item's expected output before the example is kept (``verify_solution``). The final
@@ -62,13 +63,20 @@ def verify_solution(
 Answerer = Callable[[ToolUseItem], str]
 
 
-def direct_answer(item: ToolUseItem, answerer: Answerer | None = None) -> str:
+def direct_answer(
+    item: ToolUseItem, answerer: Answerer | None = None, written: str | None = None
+) -> str:
     """The expert's direct answer: the expected output; for a free-text item (no exact
-    output) ``answerer``'s answer cut to its last whole sentence, kept only when it names
-    the points a right answer names (``score_answer``): rejection sampling, so no
-    free-text answer is ever made up from the scorer's keywords."""
+    output) the ``written`` answer (the template's expert-written one) when given, else
+    ``answerer``'s answer cut to its last whole sentence. Either is kept only when it names
+    the points a right answer names (``score_answer``): a model's answer is rejection
+    sampled, never made up from the scorer's keywords."""
     if item.expected_output is not None:
         return item.expected_output
+    if written is not None:
+        if not score_answer(item, written):
+            raise NoExpertAnswer(f"{item.template}: the written answer misses a reference point")
+        return written
     if answerer is None:
         raise NoExpertAnswer(f"{item.template}: a free-text item and no answerer to write it")
     text = _whole_sentences(answerer(item))
@@ -100,14 +108,16 @@ def expert_messages(
     fmt: str = "tooldesc",
     tools: ToolRegistry | None = None,
     answerer: Answerer | None = None,
+    written: str | None = None,
 ) -> list[Message]:
     """The expert's whole conversation on ``item`` under the agent's ``fmt`` system prompt:
     system, question, then either one ``answer_directly`` call, or the solution's tool call,
-    its observation and an ``answer_directly`` call copying it. ``answerer`` writes the
-    answers of free-text items (``direct_answer``)."""
+    its observation and an ``answer_directly`` call copying it. A free-text item is answered
+    with ``written`` (the template's expert answer) or else by ``answerer``
+    (``direct_answer``)."""
     msgs = [Message.system(SYSTEM_PROMPTS[fmt]), Message.user(item.prompt)]
     if "answer_directly" in item.optimal_tools:
-        answer = direct_answer(item, answerer)
+        answer = direct_answer(item, answerer, written)
         msgs.append(Message.assistant("", [_answer(answer, 1)]))
         return msgs
     if solution is None:

@@ -74,8 +74,10 @@ class ToolUseTask(Task):
         dev or held-out template), drawn with ``options.seed``, under the agent formats of
         ``-T formats=tooldesc,direct,cot`` in turn. ``-T answerer=MODEL`` writes the answers
         of free-text items (kept only when they name the item's reference points); without
-        one those items are left out. ``-T balance=templates`` gives each training template
-        a share of the examples (``cloning_set``)."""
+        one those items are left out; ``-T free_text=written`` answers them with the
+        templates' expert-written answers instead, where a template has them.
+        ``-T balance=templates`` gives each training template a share of the examples
+        (``cloning_set``)."""
         raw = options.extra.get("formats", DEFAULT_FORMATS)
         formats = tuple(raw.split(",")) if isinstance(raw, str) else tuple(raw)
         spec = options.extra.get("answerer")
@@ -86,6 +88,7 @@ class ToolUseTask(Task):
             formats=formats,
             answerer=answerer,
             balance=str(options.extra.get("balance", "cells")),
+            free_text=str(options.extra.get("free_text", "answerer")),
         )
         return TrainingSet(
             examples=examples,

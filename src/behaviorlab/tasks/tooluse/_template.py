@@ -29,8 +29,10 @@ class Solution:
 @dataclass(frozen=True)
 class Draft:
     """One instance of a template: the parts that vary from item to item. ``solution``: the
-    expert's tool call, for a training template whose best decision runs a tool (held-out
-    templates have none: nothing is ever trained on them)."""
+    expert's tool call, for a training template whose best decision runs a tool; ``answer``:
+    the expert's own written answer, for a training template whose answer is free text (an
+    explanation, a review, a design). Held-out and dev templates have neither: nothing is
+    ever trained on them. Neither is part of the item an agent sees."""
 
     prompt: str
     expected_output: str | None
@@ -38,6 +40,7 @@ class Draft:
     why: str
     reference_keywords: tuple[str, ...] = ()
     solution: Solution | None = None
+    answer: str | None = None
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,18 @@ from __future__ import annotations
 
 import random
 
+from ._answers_explain import CONCEPT_ANSWERS, DIFFERENCE_ANSWERS, TERM_ANSWERS
+from ._answers_review import (
+    COMPLEXITY_ANSWERS,
+    CONCERN_ANSWERS,
+    CONCURRENCY_ANSWERS,
+    READABILITY_ANSWERS,
+    REGEX_ANSWERS,
+    SCHEMA_ANSWERS,
+    SCHEMA_EXTRA_ANSWERS,
+    SECURITY_ANSWERS,
+    SYSTEM_ANSWERS,
+)
 from ._template import Draft, Template, code_block, pick, template
 
 _WHY_EXPLAIN = (
@@ -136,7 +148,8 @@ def _concept(rng: random.Random) -> Draft:
             "I keep hearing about {c} in Python. What is it?",
         ),
     )
-    return Draft(form.format(c=concept), None, "none", _WHY_EXPLAIN, kws)
+    answer = CONCEPT_ANSWERS[concept]
+    return Draft(form.format(c=concept), None, "none", _WHY_EXPLAIN, kws, answer=answer)
 
 
 @template(
@@ -148,6 +161,7 @@ def _concept(rng: random.Random) -> Draft:
 )
 def _difference(rng: random.Random) -> Draft:
     a, b, kws = pick(rng, _PAIRS)
+    answer = DIFFERENCE_ANSWERS[(a, b)]
     if rng.random() < 0.5:
         a, b = b, a
     form = pick(
@@ -159,7 +173,7 @@ def _difference(rng: random.Random) -> Draft:
             "When should I use {a} rather than {b}?",
         ),
     )
-    return Draft(form.format(a=a, b=b), None, "none", _WHY_EXPLAIN, kws)
+    return Draft(form.format(a=a, b=b), None, "none", _WHY_EXPLAIN, kws, answer=answer)
 
 
 @template(
@@ -199,7 +213,7 @@ def _term(rng: random.Random) -> Draft:
             "What do developers mean by {t}? Give a short example.",
         ),
     )
-    return Draft(form.format(t=term), None, "none", _WHY_EXPLAIN, kws)
+    return Draft(form.format(t=term), None, "none", _WHY_EXPLAIN, kws, answer=TERM_ANSWERS[term])
 
 
 @template(
@@ -230,7 +244,7 @@ def _names(rng: random.Random) -> tuple[str, str, str]:
     return fn, xs, x
 
 
-def _complexity_code(rng: random.Random) -> tuple[str, tuple[str, ...]]:
+def _complexity_code(rng: random.Random) -> tuple[str, tuple[str, ...], int]:
     fn, xs, x = _names(rng)
     kind = rng.randrange(5)
     if kind == 0:
@@ -239,7 +253,7 @@ def _complexity_code(rng: random.Random) -> tuple[str, tuple[str, ...]]:
             f"        for j in range(i + 1, len({xs})):\n"
             f"            if {xs}[i] + {xs}[j] == target:\n                return i, j\n    return None"
         )
-        return code, ("O(n^2)|O(n²)|quadratic|n squared",)
+        return code, ("O(n^2)|O(n²)|quadratic|n squared",), kind
     if kind == 1:
         code = (
             f"def {fn}({xs}, target):\n    lo, hi = 0, len({xs}) - 1\n    while lo <= hi:\n"
@@ -247,25 +261,29 @@ def _complexity_code(rng: random.Random) -> tuple[str, tuple[str, ...]]:
             f"        if {xs}[mid] < target:\n            lo = mid + 1\n        else:\n"
             f"            hi = mid - 1\n    return -1"
         )
-        return code, ("O(log n)|logarithmic", "half|halv|binary")
+        return code, ("O(log n)|logarithmic", "half|halv|binary"), kind
     if kind == 2:
         code = (
             f"def {fn}({xs}):\n    seen = set()\n    for {x} in {xs}:\n        if {x} in seen:\n"
             f"            return True\n        seen.add({x})\n    return False"
         )
-        return code, ("O(n)|linear", "set|hash")
+        return code, ("O(n)|linear", "set|hash"), kind
     if kind == 3:
         code = (
             f"def {fn}({xs}):\n    out = []\n    for {x} in {xs}:\n        if {x} not in out:\n"
             f"            out.append({x})\n    return out"
         )
-        return code, ("O(n^2)|O(n²)|quadratic|n squared", "list|in out|membership|linear scan")
+        return (
+            code,
+            ("O(n^2)|O(n²)|quadratic|n squared", "list|in out|membership|linear scan"),
+            kind,
+        )
     code = (
         f"def {fn}({xs}):\n    {xs} = sorted({xs})\n    best = None\n"
         f"    for a, b in zip({xs}, {xs}[1:]):\n        if best is None or b - a < best:\n"
         f"            best = b - a\n    return best"
     )
-    return code, ("O(n log n)|n log n", "sort")
+    return code, ("O(n log n)|n log n", "sort"), kind
 
 
 @template(
@@ -276,7 +294,7 @@ def _complexity_code(rng: random.Random) -> tuple[str, tuple[str, ...]]:
     optimal=("answer_directly",),
 )
 def _complexity(rng: random.Random) -> Draft:
-    code, kws = _complexity_code(rng)
+    code, kws, kind = _complexity_code(rng)
     form = pick(
         rng,
         (
@@ -285,7 +303,8 @@ def _complexity(rng: random.Random) -> Draft:
             "How does the running time of this function grow with the input size?\n\n{c}",
         ),
     )
-    return Draft(form.format(c=code_block(code)), None, "none", _WHY_READ, kws)
+    answer = COMPLEXITY_ANSWERS[kind]
+    return Draft(form.format(c=code_block(code)), None, "none", _WHY_READ, kws, answer=answer)
 
 
 @template(
@@ -299,18 +318,17 @@ def _readability_review(rng: random.Random) -> Draft:
     f = pick(rng, ("f", "do", "calc", "proc", "x1"))
     a = pick(rng, ("l", "d", "a", "tmp", "lst"))
     k = rng.randint(2, 9)
-    body = pick(
-        rng,
-        (
-            f"def {f}({a}):\n    r = []\n    for i in range(len({a})):\n"
-            f"        if {a}[i] % {k} == 0:\n            r.append({a}[i] * {a}[i])\n    return r",
-            f"def {f}({a}, t):\n    c = 0\n    for i in range(0, len({a})):\n"
-            f"        if {a}[i] > t:\n            c = c + 1\n    if c > {k}:\n        return True\n"
-            f"    else:\n        return False",
-            f"def {f}({a}):\n    s = 0\n    n = 0\n    for i in range(len({a})):\n"
-            f"        s += {a}[i]\n        n += 1\n    return s / n",
-        ),
+    bodies = (
+        f"def {f}({a}):\n    r = []\n    for i in range(len({a})):\n"
+        f"        if {a}[i] % {k} == 0:\n            r.append({a}[i] * {a}[i])\n    return r",
+        f"def {f}({a}, t):\n    c = 0\n    for i in range(0, len({a})):\n"
+        f"        if {a}[i] > t:\n            c = c + 1\n    if c > {k}:\n        return True\n"
+        f"    else:\n        return False",
+        f"def {f}({a}):\n    s = 0\n    n = 0\n    for i in range(len({a})):\n"
+        f"        s += {a}[i]\n        n += 1\n    return s / n",
     )
+    which = bodies.index(pick(rng, bodies))
+    body = bodies[which]
     form = pick(
         rng,
         (
@@ -320,7 +338,8 @@ def _readability_review(rng: random.Random) -> Draft:
         ),
     )
     kws = ("name|naming", "range(len|enumerate|iterate directly|comprehension|sum(|any(")
-    return Draft(form.format(c=code_block(body)), None, "none", _WHY_READ, kws)
+    answer = READABILITY_ANSWERS[which].format(f=f, a=a, k=k)
+    return Draft(form.format(c=code_block(body)), None, "none", _WHY_READ, kws, answer=answer)
 
 
 _TRADEOFFS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
@@ -465,7 +484,8 @@ def _regex_explain(rng: random.Random) -> Draft:
             "I found `{r}` in our validation code. What is it checking?",
         ),
     )
-    return Draft(form.format(r=regex), None, "none", _WHY_READ, kws)
+    answer = REGEX_ANSWERS[regex]
+    return Draft(form.format(r=regex), None, "none", _WHY_READ, kws, answer=answer)
 
 
 _SYSTEMS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -513,7 +533,8 @@ def _system_design(rng: random.Random) -> Draft:
             "Sketch a design for {s}: storage, APIs, and a plan for {c}.",
         ),
     )
-    return Draft(form.format(s=system, c=concern), None, "none", _WHY_DESIGN, kws)
+    answer = f"{SYSTEM_ANSWERS[system]} {CONCERN_ANSWERS[concern]}"
+    return Draft(form.format(s=system, c=concern), None, "none", _WHY_DESIGN, kws, answer=answer)
 
 
 _DOMAINS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -569,10 +590,11 @@ def _schema_design(rng: random.Random) -> Draft:
             "What would a normalised SQL schema for {d} look like?{e}",
         ),
     )
-    return Draft(form.format(d=domain, e=extra), None, "none", _WHY_DESIGN, kws)
+    answer = f"{SCHEMA_ANSWERS[domain]} {SCHEMA_EXTRA_ANSWERS[extra]}".strip()
+    return Draft(form.format(d=domain, e=extra), None, "none", _WHY_DESIGN, kws, answer=answer)
 
 
-def _insecure(rng: random.Random) -> tuple[str, tuple[str, ...]]:
+def _insecure(rng: random.Random) -> tuple[str, tuple[str, ...], int]:
     table = pick(rng, ("users", "accounts", "orders", "customers"))
     col = pick(rng, ("name", "email", "username", "id"))
     kind = rng.randrange(5)
@@ -582,21 +604,29 @@ def _insecure(rng: random.Random) -> tuple[str, tuple[str, ...]]:
             f"    cur.execute(f\"SELECT * FROM {table} WHERE {col} = '{{value}}'\")\n"
             f"    return cur.fetchall()"
         )
-        return code, ("sql injection|injection", "parameter|placeholder|bind")
+        return code, ("sql injection|injection", "parameter|placeholder|bind"), kind
     if kind == 1:
         code = "import pickle\n\ndef load_session(request):\n    return pickle.loads(request.cookies['session'])"
-        return code, ("pickle|deserializ", "untrusted|arbitrary code|remote code")
+        return code, ("pickle|deserializ", "untrusted|arbitrary code|remote code"), kind
     if kind == 2:
         code = "import subprocess\n\ndef ping(host):\n    return subprocess.run(f'ping -c 1 {host}', shell=True)"
-        return code, ("shell=True|command injection|injection", "list|argument|shlex|validate")
+        return (
+            code,
+            ("shell=True|command injection|injection", "list|argument|shlex|validate"),
+            kind,
+        )
     if kind == 3:
         code = "def calc(expr):\n    return eval(expr)\n\nprint(calc(input('expression: ')))"
-        return code, ("eval", "arbitrary code|untrusted|injection|ast.literal_eval|parser")
+        return code, ("eval", "arbitrary code|untrusted|injection|ast.literal_eval|parser"), kind
     code = (
         "import os\n\nBASE = '/srv/files'\n\ndef read(name):\n"
         "    with open(os.path.join(BASE, name)) as f:\n        return f.read()"
     )
-    return code, ("path traversal|directory traversal|../", "normalize|resolve|realpath|validate")
+    return (
+        code,
+        ("path traversal|directory traversal|../", "normalize|resolve|realpath|validate"),
+        kind,
+    )
 
 
 @template(
@@ -607,7 +637,7 @@ def _insecure(rng: random.Random) -> tuple[str, tuple[str, ...]]:
     optimal=("answer_directly",),
 )
 def _security_review(rng: random.Random) -> Draft:
-    code, kws = _insecure(rng)
+    code, kws, kind = _insecure(rng)
     form = pick(
         rng,
         (
@@ -616,27 +646,28 @@ def _security_review(rng: random.Random) -> Draft:
             "Security review please. What could an attacker do with this?\n\n{c}",
         ),
     )
-    return Draft(form.format(c=code_block(code)), None, "none", _WHY_READ, kws)
+    answer = SECURITY_ANSWERS[kind]
+    return Draft(form.format(c=code_block(code)), None, "none", _WHY_READ, kws, answer=answer)
 
 
-def _concurrent(rng: random.Random) -> tuple[str, tuple[str, ...]]:
+def _concurrent(rng: random.Random) -> tuple[str, tuple[str, ...], int]:
     name = pick(rng, ("counter", "hits", "total", "balance"))
     kind = rng.randrange(3)
     if kind == 0:
         code = f"{name} = 0\n\ndef handle_request():\n    global {name}\n    {name} = {name} + 1"
-        return code, ("race|atomic", "lock|mutex")
+        return code, ("race|atomic", "lock|mutex"), kind
     if kind == 1:
         code = (
             "import threading\n\na = threading.Lock()\nb = threading.Lock()\n\n"
             "def transfer_1():\n    with a:\n        with b:\n            pass\n\n"
             "def transfer_2():\n    with b:\n        with a:\n            pass"
         )
-        return code, ("deadlock", "order|ordering")
+        return code, ("deadlock", "order|ordering"), kind
     code = (
         "import os\n\ndef write_once(path, data):\n    if not os.path.exists(path):\n"
         "        with open(path, 'w') as f:\n            f.write(data)"
     )
-    return code, ("race|toctou|time of check", "exclusive|'x'|o_excl|atomic|lock")
+    return code, ("race|toctou|time of check", "exclusive|'x'|o_excl|atomic|lock"), kind
 
 
 @template(
@@ -647,7 +678,7 @@ def _concurrent(rng: random.Random) -> tuple[str, tuple[str, ...]]:
     optimal=("answer_directly",),
 )
 def _concurrency_review(rng: random.Random) -> Draft:
-    code, kws = _concurrent(rng)
+    code, kws, kind = _concurrent(rng)
     workers = rng.choice((4, 8, 16, 32))
     form = pick(
         rng,
@@ -656,7 +687,10 @@ def _concurrency_review(rng: random.Random) -> Draft:
             "Review this for concurrency bugs; it runs in a web server with {w} worker threads.\n\n{c}",
         ),
     )
-    return Draft(form.format(w=workers, c=code_block(code)), None, "none", _WHY_READ, kws)
+    answer = CONCURRENCY_ANSWERS[kind]
+    return Draft(
+        form.format(w=workers, c=code_block(code)), None, "none", _WHY_READ, kws, answer=answer
+    )
 
 
 _MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (

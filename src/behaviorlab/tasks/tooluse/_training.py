@@ -58,6 +58,7 @@ def cloning_set(
     formats: tuple[str, ...] = DEFAULT_FORMATS,
     answerer: Answerer | None = None,
     balance: str = "cells",
+    free_text: str = "answerer",
 ) -> tuple[list[TrainingExample], dict[str, Any]]:
     """``n`` verified expert conversations on training-split items drawn with ``seed``, each
     under one of ``formats`` in turn, and counts of what was kept and why any item was
@@ -66,12 +67,16 @@ def cloning_set(
     category × difficulty cell and keeps those that verify (a template whose items rarely
     verify ends with few examples); ``templates`` takes the templates in turn, each turn
     trying up to ``TRIES`` of a template's items for one that verifies, so each training
-    template keeps a share of the examples."""
+    template keeps a share of the examples. ``free_text``: ``answerer`` answers free-text
+    items with ``answerer`` alone; ``written`` with the template's expert-written answer
+    (``Draft.answer``) where it has one, ``answerer`` elsewhere."""
     unknown = [f for f in formats if f not in SYSTEM_PROMPTS]
     if unknown or not formats:
         raise ValueError(f"unknown agent formats {unknown}; formats: {', '.join(SYSTEM_PROMPTS)}")
     if balance not in ("cells", "templates"):
         raise ValueError(f"balance is cells or templates, not {balance!r}")
+    if free_text not in FREE_TEXT:
+        raise ValueError(f"free_text is {' or '.join(FREE_TEXT)}, not {free_text!r}")
     # items per cell: about 3x what is needed: a cell's held-out and dev templates take up
     # to two in five of its items, and free-text answers are kept only when they check
     per_cell = max(1, -(-n * 3 // 12)) * (TRIES if balance == "templates" else 1)
@@ -87,8 +92,9 @@ def cloning_set(
         fmt = formats[len(examples) % len(formats)]
         for item, draft in slot:
             try:
+                written = draft.answer if free_text == "written" else None
                 msgs = expert_messages(
-                    item, draft.solution, fmt=fmt, tools=tools, answerer=answerer
+                    item, draft.solution, fmt=fmt, tools=tools, answerer=answerer, written=written
                 )
                 break
             except NoExpertAnswer as e:
@@ -130,8 +136,12 @@ def cloning_set(
         "formats": list(formats),
         "templates": len({ex.metadata["template"] for ex in examples}),
         "balance": balance,
+        "free_text": free_text,
     }
 
+
+#: who answers the free-text items: a model (``answerer``) or the templates' written answers
+FREE_TEXT = ("answerer", "written")
 
 #: how many of a template's items one turn tries (``balance="templates"``)
 TRIES = 3
