@@ -254,3 +254,40 @@ def test_balanced_by_template_every_training_template_keeps_a_share():
     assert made["balance"] == "templates"
     with pytest.raises(ValueError, match="balance is cells or templates"):
         cloning_set(3, seed=1, balance="by-vibes")
+
+
+@needs_sandbox
+def test_a_mended_conversation_teaches_the_mended_call_never_the_slip():
+    """``recover``: a tool-needing conversation begins with the solution slipped (run for
+    real, so its error is what the agent would see), then the solution. The slip and its
+    error are prompt, not completion; replayed through the real agent the slip is answered
+    with that same error and the mended call ends on a right answer."""
+    exs, made = cloning_set(36, seed=1000, formats=("tooldesc",), recover=1.0, free_text="written")
+    mended = [ex for ex in exs if ex.metadata["mended"]]
+    tool_needing = [ex for ex in exs if ex.metadata["tools"][0] != "answer_directly"]
+    assert made["mended"] == len(mended) and len(mended) >= len(tool_needing) * 3 // 4
+    assert not any(ex.metadata["mended"] for ex in exs if ex not in tool_needing)
+    items = {i.prompt: i for i in generate_items(20, seed=1000)}
+    for ex in mended:
+        slip, error = ex.prompt[2], ex.prompt[3]
+        assert slip.role == "assistant" and "<tool_call>" in slip.content
+        assert "[exit code" in error.content or "returned: Error:" in error.content
+        assert not score_answer(items[ex.input], error.content)
+        first_learned = ex.completion[0]
+        assert first_learned.role == "assistant" and first_learned.content != slip.content
+    for ex in mended[:2]:
+        replies = [ex.prompt[2].content] + [s.completion[0].content for s in step_examples(ex)]
+        seen: list[list[Message]] = []
+
+        def reply(messages: list[Message], replies=replies, seen=seen) -> str:
+            seen.append(messages)
+            return replies[len(seen) - 1]
+
+        r = make_tooluse_agent(ScriptedModel([reply], cycle=True), "tooldesc").run(ex.input)
+        assert r.ok, r.error
+        assert score_answer(items[ex.input], str(r.output))
+        assert [(m.role, m.content) for m in seen[1]] == [(m.role, m.content) for m in ex.prompt]
+    none, _ = cloning_set(12, seed=1000, formats=("tooldesc",), free_text="written")
+    assert not any(ex.metadata["mended"] for ex in none)
+    with pytest.raises(ValueError, match="recover is a share"):
+        cloning_set(3, seed=0, recover=1.5)

@@ -11,6 +11,7 @@ answer then copies the observation.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
 
 from behaviorlab.models import Message, Model, ToolCall
@@ -57,6 +58,34 @@ def verify_solution(
             f"expected {item.expected_output!r}"
         )
     return out
+
+
+def slipped(solution: Solution, rng: random.Random) -> Solution | None:
+    """``solution`` with one slip of the kinds a small model makes (seen in its own runs): a
+    bracket or parenthesis left open, ``printf`` for ``print``; None where none applies."""
+    arg = solution.argument
+    slips = [arg[:i] + arg[i + 1 :] for i in (arg.rfind(")"), arg.rfind("]")) if i >= 0]
+    if solution.tool == "code_executor" and "print(" in arg:
+        slips.append(arg.replace("print(", "printf(", 1))
+    return Solution(solution.tool, rng.choice(slips)) if slips else None
+
+
+def failed_attempt(
+    item: ToolUseItem, solution: Solution, rng: random.Random, tools: ToolRegistry | None = None
+) -> tuple[ToolCall, str] | None:
+    """A first call that fails: ``slipped(solution)`` run for real, with what the agent sees
+    back (the traceback and exit code, the calculator's error). None where no slip applies
+    or the slipped call does not fail (its output must not score as the answer either)."""
+    broken = slipped(solution, rng)
+    if broken is None:
+        return None
+    registry = tools or ToolRegistry(tooluse_tools())
+    call = solution_call(broken, "call_0")
+    result = registry.call(call)
+    failed = not result.ok or "[exit code" in result.content
+    if not failed or score_answer(item, result.content):
+        return None
+    return call, result.content
 
 
 #: writes a free-text answer to an item (an explanation, a review, a design), e.g. a model
@@ -109,12 +138,14 @@ def expert_messages(
     tools: ToolRegistry | None = None,
     answerer: Answerer | None = None,
     written: str | None = None,
+    first_attempt: tuple[ToolCall, str] | None = None,
 ) -> list[Message]:
     """The expert's whole conversation on ``item`` under the agent's ``fmt`` system prompt:
     system, question, then either one ``answer_directly`` call, or the solution's tool call,
     its observation and an ``answer_directly`` call copying it. A free-text item is answered
     with ``written`` (the template's expert answer) or else by ``answerer``
-    (``direct_answer``)."""
+    (``direct_answer``). ``first_attempt`` (a call and what came back, ``failed_attempt``)
+    goes before the solution's call: the conversation then shows a failed call mended."""
     msgs = [Message.system(SYSTEM_PROMPTS[fmt]), Message.user(item.prompt)]
     if "answer_directly" in item.optimal_tools:
         answer = direct_answer(item, answerer, written)
@@ -129,6 +160,10 @@ def expert_messages(
         )
     out = verify_solution(item, solution, tools)
     call = solution_call(solution)
+    if first_attempt is not None:
+        failed, seen = first_attempt
+        msgs.append(Message.assistant("", [failed]))
+        msgs.append(Message.tool(seen, failed.id, failed.name))
     msgs.append(Message.assistant("", [call]))
     msgs.append(Message.tool(out, call.id, call.name))
     msgs.append(Message.assistant("", [_answer(out.strip(), 2)]))

@@ -76,8 +76,9 @@ class ToolUseTask(Task):
         of free-text items (kept only when they name the item's reference points); without
         one those items are left out; ``-T free_text=written`` answers them with the
         templates' expert-written answers instead, where a template has them.
-        ``-T balance=templates`` gives each training template a share of the examples
-        (``cloning_set``)."""
+        ``-T balance=templates`` gives each training template a share of the examples;
+        ``-T recover=0.25`` begins a quarter of the tool-needing conversations with a failed
+        call that the expert then mends (``cloning_set``)."""
         raw = options.extra.get("formats", DEFAULT_FORMATS)
         formats = tuple(raw.split(",")) if isinstance(raw, str) else tuple(raw)
         spec = options.extra.get("answerer")
@@ -89,6 +90,7 @@ class ToolUseTask(Task):
             answerer=answerer,
             balance=str(options.extra.get("balance", "cells")),
             free_text=str(options.extra.get("free_text", "answerer")),
+            recover=float(options.extra.get("recover", 0.0)),
         )
         return TrainingSet(
             examples=examples,

@@ -18,7 +18,7 @@ from behaviorlab.models import TrainingExample, render_messages
 from behaviorlab.tools import ToolRegistry
 
 from ._agents import SYSTEM_PROMPTS, tooluse_tools
-from ._expert import Answerer, NoExpertAnswer, expert_messages
+from ._expert import Answerer, NoExpertAnswer, expert_messages, failed_attempt
 from ._generator import generate_drafts
 from ._template import Draft
 from ._types import ToolUseItem
@@ -59,6 +59,7 @@ def cloning_set(
     answerer: Answerer | None = None,
     balance: str = "cells",
     free_text: str = "answerer",
+    recover: float = 0.0,
 ) -> tuple[list[TrainingExample], dict[str, Any]]:
     """``n`` verified expert conversations on training-split items drawn with ``seed``, each
     under one of ``formats`` in turn, and counts of what was kept and why any item was
@@ -69,12 +70,17 @@ def cloning_set(
     trying up to ``TRIES`` of a template's items for one that verifies, so each training
     template keeps a share of the examples. ``free_text``: ``answerer`` answers free-text
     items with ``answerer`` alone; ``written`` with the template's expert-written answer
-    (``Draft.answer``) where it has one, ``answerer`` elsewhere."""
+    (``Draft.answer``) where it has one, ``answerer`` elsewhere. ``recover``: the share of
+    tool-needing items whose conversation begins with a failed call (``failed_attempt``: the
+    solution with a slip, run for real) before the solution's call; that call and its error
+    are part of the prompt, so what is learned is the mended call, never the slip."""
     unknown = [f for f in formats if f not in SYSTEM_PROMPTS]
     if unknown or not formats:
         raise ValueError(f"unknown agent formats {unknown}; formats: {', '.join(SYSTEM_PROMPTS)}")
     if balance not in ("cells", "templates"):
         raise ValueError(f"balance is cells or templates, not {balance!r}")
+    if not 0.0 <= recover <= 1.0:
+        raise ValueError(f"recover is a share between 0 and 1, not {recover!r}")
     if free_text not in FREE_TEXT:
         raise ValueError(f"free_text is {' or '.join(FREE_TEXT)}, not {free_text!r}")
     # items per cell: about 3x what is needed: a cell's held-out and dev templates take up
@@ -86,6 +92,8 @@ def cloning_set(
     specs = tools.specs()
     examples: list[TrainingExample] = []
     dropped: Counter[str] = Counter()
+    slips = random.Random(f"recover-{seed}")
+    mended = 0
     for slot in slots:
         if len(examples) == n:
             break
@@ -93,8 +101,18 @@ def cloning_set(
         for item, draft in slot:
             try:
                 written = draft.answer if free_text == "written" else None
+                first = None
+                needs_tool = "answer_directly" not in item.optimal_tools
+                if draft.solution is not None and needs_tool and slips.random() < recover:
+                    first = failed_attempt(item, draft.solution, slips, tools)
                 msgs = expert_messages(
-                    item, draft.solution, fmt=fmt, tools=tools, answerer=answerer, written=written
+                    item,
+                    draft.solution,
+                    fmt=fmt,
+                    tools=tools,
+                    answerer=answerer,
+                    written=written,
+                    first_attempt=first,
                 )
                 break
             except NoExpertAnswer as e:
@@ -102,10 +120,12 @@ def cloning_set(
         else:
             continue
         chat = render_messages(msgs, specs)
+        given = 4 if first is not None else 2  # system, question (and the failed call, its error)
+        mended += first is not None
         examples.append(
             TrainingExample(
-                prompt=chat[:2],
-                completion=chat[2:],
+                prompt=chat[:given],
+                completion=chat[given:],
                 input=item.prompt,
                 source="generated",
                 task="tooluse",
@@ -119,6 +139,7 @@ def cloning_set(
                     "difficulty": item.difficulty,
                     "format": fmt,
                     "tools": [t.name for m in msgs for t in m.tool_calls or []],
+                    "mended": first is not None,
                 },
             )
         )
@@ -137,6 +158,8 @@ def cloning_set(
         "templates": len({ex.metadata["template"] for ex in examples}),
         "balance": balance,
         "free_text": free_text,
+        "recover": recover,
+        "mended": mended,
     }
 
 
