@@ -327,7 +327,7 @@ def _readability_review(rng: random.Random) -> Draft:
         f"def {f}({a}):\n    s = 0\n    n = 0\n    for i in range(len({a})):\n"
         f"        s += {a}[i]\n        n += 1\n    return s / n",
     )
-    which = bodies.index(pick(rng, bodies))
+    which = rng.randrange(len(bodies))  # the draw ``pick`` makes; the index keys the answer
     body = bodies[which]
     form = pick(
         rng,
