@@ -135,6 +135,7 @@ def test_generation_config_recorded_in_settings():
         "copy_from": None,
         "copy_commit": 3,
         "copy_whole_numbers": False,
+        "loop_stop": 64,
     }
 
 

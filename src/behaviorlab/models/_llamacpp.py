@@ -259,6 +259,10 @@ class LlamaCppModel(Model):
                 from llama_cpp import LlamaGrammar
 
                 kwargs["grammar"] = LlamaGrammar.from_string(gbnf, verbose=False)
+            loop = None
+            if config.loop_stop is not None:
+                loop = LoopStop(recorder, config.loop_stop, llm.token_eos())
+                processors.append(loop)  # last: after any grammar, so its end is the end
             kwargs["logits_processor"] = LogitsProcessorList(processors)
             try:
                 r = llm.create_chat_completion(**kwargs)
@@ -275,7 +279,9 @@ class LlamaCppModel(Model):
                 input_tokens=int(usage.get("prompt_tokens", 0)),
                 output_tokens=int(usage.get("completion_tokens", 0)),
             ),
-            finish_reason=choice.get("finish_reason") or "stop",
+            finish_reason="loop"
+            if loop is not None and loop.hit
+            else choice.get("finish_reason") or "stop",
             response_id=r.get("id") or uuid.uuid4().hex,
             token_logprobs=recorder.logprobs,
             token_texts=[
@@ -410,6 +416,41 @@ class GrammarMask:
 
 #: logits this far below the largest add under 49,152 * e**-30 (5e-9) to the normaliser
 _LOGSUMEXP_WINDOW = 30.0
+
+
+#: the longest unit ``LoopStop`` reads as a loop when written over and over, in tokens
+LOOP_PERIOD = 8
+
+
+def looping(tokens: list[int], window: int, period: int = LOOP_PERIOD) -> bool:
+    """Whether the last ``window`` of ``tokens`` are one unit of at most ``period`` tokens
+    repeated (a unit of 3 tokens over a window of 64: 21 times and a part)."""
+    if window <= period or len(tokens) < window:
+        return False
+    tail = tokens[-window:]
+    return any(all(tail[i] == tail[i - p] for i in range(p, window)) for p in range(1, period + 1))
+
+
+class LoopStop:
+    """A logits processor that ends a decode caught in a loop (``looping`` over the tokens
+    ``recorder`` has seen written): it leaves the end-of-text token the only choice, so the
+    completion ends where the loop was seen instead of at ``max_tokens``. Placed after any
+    grammar mask: under a grammar the text then ends unfinished (a tool call cut mid-string
+    reads as a call that could not be parsed, as at ``max_tokens``)."""
+
+    def __init__(self, recorder: _TokenLogprobs, window: int, eos: int) -> None:
+        self._recorder = recorder
+        self._window = window
+        self._eos = eos
+        self.hit = False
+
+    def __call__(self, input_ids: Any, scores: Any) -> Any:
+        if self.hit or looping(self._recorder.tokens, self._window):
+            self.hit = True
+            eos = float(scores[self._eos])
+            scores[:] = -math.inf
+            scores[self._eos] = max(eos, 0.0)
+        return scores
 
 
 class _TokenLogprobs:

@@ -98,6 +98,10 @@ class GenerationConfig(BaseModel):
     copy_commit: int = 3
     #: and a number begun as a copy may end only as a whole number the text writes
     copy_whole_numbers: bool = False
+    #: end a decode caught in a loop: once its last ``loop_stop`` tokens are one unit of at
+    #: most ``LOOP_PERIOD`` tokens written over and over ("stderr: stderr: ..."), the decode
+    #: ends there (finish_reason "loop"); None: only ``max_tokens`` ends it. llama.cpp only.
+    loop_stop: int | None = 64
 
 
 class Completion(BaseModel):
