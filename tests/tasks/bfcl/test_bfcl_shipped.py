@@ -7,7 +7,7 @@ import pytest
 from behaviorlab.models import GenerationConfig, ToolSpec, get_model
 from behaviorlab.tasks import get_task
 from behaviorlab.tasks.bfcl import FunctionCallingAgent
-from behaviorlab.tasks.bfcl._task import SHIPPED_FC_ADAPTER, SHIPPED_FC_MODEL
+from behaviorlab.tasks.bfcl._task import SHIPPED_FC_MODEL
 
 WEATHER = ToolSpec(
     name="get_forecast",
@@ -48,14 +48,6 @@ REQUESTS = [
 #: in the request, so grounding alone would keep the call, and the fc agent withholds it because
 #: no word of the request is a word of what either function is about (its relevance gate).
 NO_CALL = ["Translate 'good morning' into Italian.", "Who wrote the novel Middlemarch?"]
-
-
-def test_the_adapter_is_packaged_and_is_the_default_for_the_fc_agents() -> None:
-    assert SHIPPED_FC_ADAPTER.is_file()
-    assert 5_000_000 < SHIPPED_FC_ADAPTER.stat().st_size < 12_000_000  # f16, about 10 MB
-    assert SHIPPED_FC_ADAPTER.with_suffix(".json").is_file()  # its recipe manifest
-    defaults = get_task("bfcl").default_models
-    assert all(defaults[a] == SHIPPED_FC_MODEL for a in ("fc", "fc-prompt", "fc-required"))
 
 
 @pytest.mark.slow

@@ -8,9 +8,8 @@ import shutil
 import pytest
 
 from behaviorlab.models import GenerationConfig, get_model
-from behaviorlab.tasks import get_task
 from behaviorlab.tasks.tooluse._agents import make_tooluse_agent
-from behaviorlab.tasks.tooluse._task import SHIPPED_TOOLUSE_ADAPTER, SHIPPED_TOOLUSE_MODEL
+from behaviorlab.tasks.tooluse._task import SHIPPED_TOOLUSE_MODEL
 
 #: hand-written questions (no template's wording; fixed before the adapter was first run on
 #: them), whether the best decision runs a tool, and the exact answer where there is one
@@ -29,14 +28,6 @@ QUESTIONS = [
     ("What does the HTTP method PUT do, compared with POST?", False, None),
     ("Why do software teams use version control?", False, None),
 ]
-
-
-def test_the_adapter_is_packaged_and_is_the_default_for_the_tool_use_agents() -> None:
-    assert SHIPPED_TOOLUSE_ADAPTER.is_file()
-    assert 5_000_000 < SHIPPED_TOOLUSE_ADAPTER.stat().st_size < 12_000_000  # f16, about 10 MB
-    assert SHIPPED_TOOLUSE_ADAPTER.with_suffix(".json").is_file()  # its recipe manifest
-    defaults = get_task("tooluse").default_models
-    assert all(defaults[a] == SHIPPED_TOOLUSE_MODEL for a in ("l3", "l3-direct", "l3-cot"))
 
 
 @pytest.mark.slow
