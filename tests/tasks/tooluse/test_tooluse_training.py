@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import random
 import re
 import shutil
 from collections import Counter
@@ -21,7 +22,13 @@ from behaviorlab.tasks import (
 )
 from behaviorlab.tasks.tooluse._agents import make_tooluse_agent
 from behaviorlab.tasks.tooluse._expert import NoExpertAnswer, expert_messages, verify_solution
-from behaviorlab.tasks.tooluse._generator import all_templates, generate_drafts, generate_items
+from behaviorlab.tasks.tooluse._generator import (
+    REPORT_TEMPLATES,
+    all_templates,
+    generate_drafts,
+    generate_items,
+    report_items,
+)
 from behaviorlab.tasks.tooluse._scoring import score_answer, tool_decision
 from behaviorlab.tasks.tooluse._template import Solution
 from behaviorlab.tasks.tooluse._training import DEV_TEMPLATES, cloning_set, split_of
@@ -46,6 +53,36 @@ def _split_hash(split: str) -> str:
 @pytest.mark.parametrize("split", sorted(SPLIT_HASHES))
 def test_the_frozen_splits_are_unchanged(split):
     assert _split_hash(split) == SPLIT_HASHES[split]
+
+
+#: sha256 of the report split (seed 0, 15 items a template), recorded in the commit that
+#: created it, before any model was run on it
+REPORT_SHA256 = "92f8f869f2ffe4fb52c47d8160385920eb3ca8c932e2f92dbe3845e4b971dffe"
+
+
+def test_the_report_split_is_frozen_and_apart_from_every_other_template():
+    items = report_items(seed=0)
+    digest = hashlib.sha256(
+        json.dumps([i.model_dump() for i in items], sort_keys=True).encode()
+    ).hexdigest()
+    assert digest == REPORT_SHA256
+    names = {t.name for t in REPORT_TEMPLATES}
+    assert len(names) == 4 and not names & {t.name for t in all_templates()}
+    assert all(t.heldout for t in REPORT_TEMPLATES)  # nothing written for them to train on
+    assert {t.category for t in REPORT_TEMPLATES} == {
+        "reasoning",
+        "execution",
+        "ambiguous",
+        "multi_step",
+    }
+    trained = {i.prompt for i, _ in generate_drafts(60, seed=1000)}
+    assert not trained & {i.prompt for i in items}
+    for t in REPORT_TEMPLATES:
+        for k in range(5):
+            draft = t.make(random.Random(k))
+            assert draft.solution is None and draft.answer is None, t.name
+    scenarios = get_task("tooluse").scenarios(ScenarioOptions(split="report", n=6))
+    assert len(scenarios) == 24 and all(sc.id.startswith("report-") for sc in scenarios)
 
 
 def test_the_splits_are_whole_templates_and_every_cell_keeps_training_templates():

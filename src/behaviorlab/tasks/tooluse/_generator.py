@@ -19,6 +19,7 @@ from ._templates_ambiguous import TEMPLATES as _AMBIGUOUS
 from ._templates_execution import TEMPLATES as _EXECUTION
 from ._templates_multistep import TEMPLATES as _MULTI_STEP
 from ._templates_reasoning import TEMPLATES as _REASONING
+from ._templates_report import TEMPLATES as REPORT_TEMPLATES
 from ._types import CATEGORIES, DIFFICULTIES, Category, CellCount, Difficulty, ToolUseItem
 
 # A template whose pool of prompts is smaller than its share of a large request would loop
@@ -98,6 +99,18 @@ def generate_drafts(n_per_cell: int = 60, *, seed: int = 0) -> list[tuple[ToolUs
         for k in range(n_per_cell):
             t = templates[k % len(templates)]
             out.append(_item(t, seed, k // len(templates), k, seen[t.name]))
+    return out
+
+
+def report_items(n_per_template: int = 15, *, seed: int = 0) -> list[ToolUseItem]:
+    """The report split (``_templates_report``): ``n_per_template`` items of each of its
+    templates, outside the cells (so no other split's items move), ids prefixed ``report-``."""
+    out: list[ToolUseItem] = []
+    for t in REPORT_TEMPLATES:
+        seen: set[str] = set()
+        for k in range(n_per_template):
+            item, _ = _item(t, seed, k, k, seen)
+            out.append(item.model_copy(update={"id": f"report-{item.id}"}))
     return out
 
 

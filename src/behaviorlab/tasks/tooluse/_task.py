@@ -20,7 +20,7 @@ from behaviorlab.tasks._base import (
 from behaviorlab.tasks._capabilities import TrainingOptions, TrainingSet
 from behaviorlab.tasks.tooluse._agents import make_tooluse_agent, tooluse_tools
 from behaviorlab.tasks.tooluse._expert import model_answerer
-from behaviorlab.tasks.tooluse._generator import generate_items
+from behaviorlab.tasks.tooluse._generator import generate_items, report_items
 from behaviorlab.tasks.tooluse._scoring import score_answer, tool_decision
 from behaviorlab.tasks.tooluse._training import DEFAULT_FORMATS, SPLITS, cloning_set, split_of
 from behaviorlab.tasks.tooluse._types import DIFFICULTIES, ToolUseItem
@@ -48,7 +48,8 @@ def _why_dropped(dropped: dict[str, int]) -> str:
 @register_task
 class ToolUseTask(Task):
     """Generated tool-use items; ``--split heldout`` (default), ``dev`` (training templates set
-    apart to choose variants on, ``DEV_TEMPLATES``) or ``train``; ``--level`` is the difficulty
+    apart to choose variants on, ``DEV_TEMPLATES``), ``train`` or ``report`` (four templates
+    frozen after the held-out split steered a lever, ``_templates_report``); ``--level`` is the difficulty
     (0 easy, 1 intermediate, 2 complex); ``-n`` caps items per category × difficulty cell."""
 
     name: ClassVar[str] = "tooluse"
@@ -106,7 +107,10 @@ class ToolUseTask(Task):
         split = options.split or "heldout"
         if split not in SPLITS:
             raise ValueError(f"tooluse splits are {', '.join(SPLITS)}, not {split!r}")
-        items = [i for i in generate_items(seed=options.seed) if split_of(i) == split]
+        if split == "report":
+            items = report_items(seed=options.seed)
+        else:
+            items = [i for i in generate_items(seed=options.seed) if split_of(i) == split]
         if options.level is not None:
             items = [i for i in items if i.difficulty == DIFFICULTIES[options.level]]
         if options.n:

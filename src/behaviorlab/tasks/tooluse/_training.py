@@ -38,7 +38,9 @@ DEV_TEMPLATES: frozenset[str] = frozenset(
     }
 )
 
-SPLITS = ("train", "dev", "heldout")
+#: ``report``: templates written after the held-out split steered a lever, frozen before
+#: any run (``_templates_report``); like ``heldout``, never trained on
+SPLITS = ("train", "dev", "heldout", "report")
 
 #: the agent formats an example is drawn under (``-T formats=tooldesc,direct``)
 DEFAULT_FORMATS = ("tooldesc", "direct", "cot")
